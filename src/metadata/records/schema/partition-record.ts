@@ -1,0 +1,91 @@
+// Transcribed from Apache Kafka's message definitions (Apache License 2.0).
+import type { MessageSchema } from '../../../protocol/schema-types.ts'
+
+// Version 1 adds Directories for KIP-858
+// Version 2 implements Eligible Leader Replicas and LastKnownElr as described in KIP-966.
+export const PartitionRecordSchema = {
+  apiKey: 3,
+  type: 'metadata',
+  name: 'PartitionRecord',
+  validVersions: '0-2',
+  flexibleVersions: '0+',
+  fields: [
+    { name: 'PartitionId', type: 'int32', versions: '0+', default: '-1', about: 'The partition id.' },
+    { name: 'TopicId', type: 'uuid', versions: '0+', about: 'The unique ID of this topic.' },
+    {
+      name: 'Replicas',
+      type: '[]int32',
+      versions: '0+',
+      entityType: 'brokerId',
+      about: 'The replicas of this partition, sorted by preferred order.',
+    },
+    { name: 'Isr', type: '[]int32', versions: '0+', about: 'The in-sync replicas of this partition' },
+    {
+      name: 'RemovingReplicas',
+      type: '[]int32',
+      versions: '0+',
+      entityType: 'brokerId',
+      about: 'The replicas that we are in the process of removing.',
+    },
+    {
+      name: 'AddingReplicas',
+      type: '[]int32',
+      versions: '0+',
+      entityType: 'brokerId',
+      about: 'The replicas that we are in the process of adding.',
+    },
+    {
+      name: 'Leader',
+      type: 'int32',
+      versions: '0+',
+      default: '-1',
+      entityType: 'brokerId',
+      about: 'The lead replica, or -1 if there is no leader.',
+    },
+    {
+      name: 'LeaderRecoveryState',
+      type: 'int8',
+      versions: '0+',
+      taggedVersions: '0+',
+      tag: 0,
+      default: '0',
+      about: '1 if the partition is recovering from an unclean leader election; 0 otherwise.',
+    },
+    { name: 'LeaderEpoch', type: 'int32', versions: '0+', default: '-1', about: 'The epoch of the partition leader.' },
+    {
+      name: 'PartitionEpoch',
+      type: 'int32',
+      versions: '0+',
+      default: '-1',
+      about: 'An epoch that gets incremented each time we change anything in the partition.',
+    },
+    {
+      name: 'Directories',
+      type: '[]uuid',
+      versions: '1+',
+      about: 'The log directory hosting each replica, sorted in the same exact order as the Replicas field.',
+    },
+    {
+      name: 'EligibleLeaderReplicas',
+      type: '[]int32',
+      versions: '2+',
+      nullableVersions: '2+',
+      taggedVersions: '2+',
+      tag: 1,
+      default: 'null',
+      entityType: 'brokerId',
+      about: 'The eligible leader replicas of this partition.',
+    },
+    {
+      name: 'LastKnownElr',
+      type: '[]int32',
+      versions: '2+',
+      nullableVersions: '2+',
+      taggedVersions: '2+',
+      tag: 2,
+      default: 'null',
+      entityType: 'brokerId',
+      about: 'The last known eligible leader replicas of this partition.',
+    },
+  ],
+} as const satisfies MessageSchema

@@ -1,0 +1,14 @@
+// Transcribed from Apache Kafka's message definitions (Apache License 2.0).
+import type { MessageSchema } from '../../../protocol/schema-types.ts'
+
+export const UnfenceBrokerRecordSchema = {
+  apiKey: 8,
+  type: 'metadata',
+  name: 'UnfenceBrokerRecord',
+  validVersions: '0',
+  flexibleVersions: '0+',
+  fields: [
+    { name: 'Id', type: 'int32', versions: '0+', entityType: 'brokerId', about: 'The broker ID to unfence.' },
+    { name: 'Epoch', type: 'int64', versions: '0+', about: 'The epoch of the broker to unfence.' },
+  ],
+} as const satisfies MessageSchema
