@@ -575,13 +575,7 @@ export function propertiesFromEnv(env: NodeJS.ProcessEnv): Map<string, string> {
     if (!k.startsWith('SAMSA_') || v === undefined) continue
     const rest = k.slice('SAMSA_'.length)
     if (rest === 'LOG_LEVEL') continue
-    const name = rest
-      .toLowerCase()
-      .replace(/___/g, '\u0002')
-      .replace(/__/g, '\u0001')
-      .replace(/_/g, '.')
-      .replace(/\u0001/g, '_')
-      .replace(/\u0002/g, '-')
+    const name = rest.toLowerCase().replace(/_+/g, (m) => (m.length === 1 ? '.' : m.length === 2 ? '_' : '-'))
     out.set(name, v)
   }
   return out
