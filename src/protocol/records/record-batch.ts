@@ -71,10 +71,13 @@ export const batchRecordCount = (b: Buffer, p = 0): number => b.readInt32BE(p + 
 
 export const batchLastOffset = (b: Buffer, p = 0): number => batchBaseOffset(b, p) + batchLastOffsetDelta(b, p)
 export const batchCompression = (b: Buffer, p = 0): number => batchAttributes(b, p) & Attributes.CompressionMask
-export const batchIsTransactional = (b: Buffer, p = 0): boolean => (batchAttributes(b, p) & Attributes.Transactional) !== 0
+export const batchIsTransactional = (b: Buffer, p = 0): boolean =>
+  (batchAttributes(b, p) & Attributes.Transactional) !== 0
 export const batchIsControl = (b: Buffer, p = 0): boolean => (batchAttributes(b, p) & Attributes.Control) !== 0
 export const batchTimestampType = (b: Buffer, p = 0): TimestampType =>
-  (batchAttributes(b, p) & Attributes.TimestampTypeLogAppendTime) !== 0 ? TimestampType.LogAppendTime : TimestampType.CreateTime
+  (batchAttributes(b, p) & Attributes.TimestampTypeLogAppendTime) !== 0
+    ? TimestampType.LogAppendTime
+    : TimestampType.CreateTime
 
 export function setBatchBaseOffset(b: Buffer, p: number, offset: number): void {
   writeInt64(b, p, offset)
@@ -108,7 +111,11 @@ export function setBatchLogAppendTime(b: Buffer, p: number, timestampMs: number)
  * Stops at a truncated trailing batch (legal at the end of a fetch response) and returns the position
  * after the last complete one. Works for magic 0/1 message sets too, which share the offset+size prefix.
  */
-export function forEachBatch(buf: Buffer, visit: (position: number, size: number) => boolean | undefined, pos = 0): number {
+export function forEachBatch(
+  buf: Buffer,
+  visit: (position: number, size: number) => boolean | undefined,
+  pos = 0,
+): number {
   while (pos + BATCH_LOG_OVERHEAD <= buf.length) {
     const size = batchSize(buf, pos)
     if (size < BATCH_LOG_OVERHEAD || pos + size > buf.length) break
