@@ -1,6 +1,5 @@
 import { crc32 } from '@node-rs/crc32'
-import { compress, decompress } from './compression/compression.ts'
-import { CompressionType } from './compression/compression-type.ts'
+import { CompressionType, compress, decompress } from './compression/index.ts'
 import { corruptRecord } from './corrupt-record.ts'
 import { BATCH_LOG_OVERHEAD, TimestampType } from './record-batch.ts'
 import { readInt64At, writeInt64At } from './record-bytes.ts'

@@ -1,7 +1,7 @@
 import { SamsaError } from '../../common/errors.ts'
 import { ErrorCode } from '../error-codes.ts'
 import { KafkaProtocolError } from '../kafka-protocol-error.ts'
-import { CompressionType } from './compression/compression-type.ts'
+import { CompressionType } from './compression/index.ts'
 import { corruptRecord } from './corrupt-record.ts'
 import type { LegacyMessageInput } from './legacy-message-set.ts'
 import { encodeLegacyMessages, encodeLegacyWrapper, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'

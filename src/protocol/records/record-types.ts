@@ -1,4 +1,4 @@
-import type { CompressionType } from './compression/compression-type.ts'
+import type { CompressionType } from './compression/index.ts'
 import type { TimestampType } from './record-batch.ts'
 
 export interface RecordHeader {

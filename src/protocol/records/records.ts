@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { Reader } from '../primitives/reader.ts'
-import { compress, decompress } from './compression/compression.ts'
-import { CompressionType, isCompressionType } from './compression/compression-type.ts'
+import { CompressionType, compress, decompress, isCompressionType } from './compression/index.ts'
 import { corruptRecord, decodingRecords } from './corrupt-record.ts'
 import { crc32c } from './crc32c.ts'
 import { decodeLegacyEntry, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'

@@ -1,4 +1,5 @@
 import { compressFrame, compressFrameSync, decompressFrame, decompressFrameSync } from 'lz4-napi'
+import { SamsaError } from '../../../common/errors.ts'
 import { checkDecompressedSize, compressionError } from './compression-error.ts'
 import { xxhash32 } from './xxhash32.ts'
 
@@ -21,11 +22,12 @@ const BLOCK_UNCOMPRESSED = 0x80000000
 /** An LZ4 sequence turns at most ~255 input bytes into output per byte; 256 bounds it safely. */
 const LZ4_RATIO_MAX = 256
 
-interface FrameScan {
-  /** Upper bound of the decompressed size of all frames. */
-  outputBound: number
-  /** Frame headers whose checksum carries the KAFKA-3160 value and must be corrected before decoding. */
-  brokenHeaders: { frameStart: number; hcPos: number }[]
+interface Frame {
+  start: number
+  end: number
+  /** The header checksum carries the KAFKA-3160 value and must be corrected before decoding. */
+  hasBrokenChecksum: boolean
+  hcPos: number
 }
 
 /** Offset of the header checksum byte for the frame starting at `pos`; validates FLG and BD. */
@@ -47,13 +49,11 @@ function headerChecksum(data: Buffer, start: number, end: number): number {
   return (xxhash32(data, start, end) >>> 8) & 0xff
 }
 
-function checkHeader(data: Buffer, frameStart: number, hcPos: number, scan: FrameScan): void {
+/** True when the header checksum is Kafka's pre-0.10 value, false when it is right; throws otherwise. */
+function isBrokenHeaderChecksum(data: Buffer, frameStart: number, hcPos: number): boolean {
   const hc = data[hcPos]!
-  if (hc === headerChecksum(data, frameStart + 4, hcPos)) return
-  if (hc === headerChecksum(data, frameStart, hcPos)) {
-    scan.brokenHeaders.push({ frameStart, hcPos })
-    return
-  }
+  if (hc === headerChecksum(data, frameStart + 4, hcPos)) return false
+  if (hc === headerChecksum(data, frameStart, hcPos)) return true
   throw compressionError('lz4', 'frame header checksum mismatch')
 }
 
@@ -77,9 +77,14 @@ function scanBlocks(data: Buffer, pos: number, flg: number, blockMax: number): {
   return { end: pos, bound }
 }
 
-function scanFrames(data: Buffer): FrameScan {
-  const scan: FrameScan = { outputBound: 0, brokenHeaders: [] }
+/**
+ * Splits `data` into its frames (skipping skippable frames), checking the framing and bounding the output
+ * before anything is decoded. lz4-napi decodes only the first frame of its input, so frames go one by one.
+ */
+function scanFrames(data: Buffer, bytesMax: number): Frame[] {
   if (data.length === 0) throw compressionError('lz4', 'empty input')
+  const frames: Frame[] = []
+  let total = 0
   let pos = 0
   while (pos < data.length) {
     if (pos + 4 > data.length) throw compressionError('lz4', 'truncated frame magic')
@@ -92,22 +97,30 @@ function scanFrames(data: Buffer): FrameScan {
     }
     if (magic !== FRAME_MAGIC) throw compressionError('lz4', `invalid frame magic 0x${magic.toString(16)}`)
     const { hcPos, flg, blockMax } = headerChecksumPosition(data, pos)
-    checkHeader(data, pos, hcPos, scan)
+    const hasBrokenChecksum = isBrokenHeaderChecksum(data, pos, hcPos)
     const { end, bound } = scanBlocks(data, hcPos + 1, flg, blockMax)
-    scan.outputBound += bound
+    total += bound
+    checkDecompressedSize('lz4', total, bytesMax)
+    frames.push({ start: pos, end, hasBrokenChecksum, hcPos })
     pos = end
   }
-  return scan
+  return frames
 }
 
-/** Validates the framing and bounds the output; returns the bytes to hand to the decoder. */
-function prepare(data: Buffer, bytesMax: number): Buffer {
-  const scan = scanFrames(data)
-  checkDecompressedSize('lz4', scan.outputBound, bytesMax)
-  if (scan.brokenHeaders.length === 0) return data
-  const fixed = Buffer.from(data)
-  for (const { frameStart, hcPos } of scan.brokenHeaders) fixed[hcPos] = headerChecksum(fixed, frameStart + 4, hcPos)
+/** The bytes of one frame as the decoder accepts them: a corrected copy when the checksum is the old one. */
+function frameInput(data: Buffer, frame: Frame): Buffer {
+  const bytes = data.subarray(frame.start, frame.end)
+  if (!frame.hasBrokenChecksum) return bytes
+  const fixed = Buffer.from(bytes)
+  const hcPos = frame.hcPos - frame.start
+  fixed[hcPos] = headerChecksum(fixed, 4, hcPos)
   return fixed
+}
+
+function joinFrames(outputs: Buffer[], bytesMax: number): Buffer {
+  const out = outputs.length === 1 ? outputs[0]! : Buffer.concat(outputs)
+  checkDecompressedSize('lz4', out.length, bytesMax)
+  return out
 }
 
 /** Rewrites the header checksum of a single-frame output with the KAFKA-3160 value (magic 0). */
@@ -131,25 +144,24 @@ export async function lz4CompressAsync(data: Buffer, brokenHeaderChecksum = fals
 }
 
 export function lz4Decompress(data: Buffer, bytesMax: number): Buffer {
-  const input = prepare(data, bytesMax)
-  let out: Buffer
+  const frames = scanFrames(data, bytesMax)
   try {
-    out = decompressFrameSync(input)
+    return joinFrames(
+      frames.map((frame) => decompressFrameSync(frameInput(data, frame))),
+      bytesMax,
+    )
   } catch (err) {
+    if (err instanceof SamsaError) throw err
     throw compressionError('lz4', 'cannot decompress', err)
   }
-  checkDecompressedSize('lz4', out.length, bytesMax)
-  return out
 }
 
 export async function lz4DecompressAsync(data: Buffer, bytesMax: number): Promise<Buffer> {
-  const input = prepare(data, bytesMax)
-  let out: Buffer
+  const frames = scanFrames(data, bytesMax)
   try {
-    out = await decompressFrame(input)
+    return joinFrames(await Promise.all(frames.map((frame) => decompressFrame(frameInput(data, frame)))), bytesMax)
   } catch (err) {
+    if (err instanceof SamsaError) throw err
     throw compressionError('lz4', 'cannot decompress', err)
   }
-  checkDecompressedSize('lz4', out.length, bytesMax)
-  return out
 }

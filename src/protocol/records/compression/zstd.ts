@@ -1,5 +1,6 @@
 import { compress as zstdCompressNative } from 'zstd-napi'
 import binding from 'zstd-napi/binding.js'
+import { SamsaError } from '../../../common/errors.ts'
 import { checkDecompressedSize, compressionError } from './compression-error.ts'
 
 /**
@@ -46,7 +47,7 @@ export function zstdDecompress(data: Buffer, bytesMax: number): Buffer {
   try {
     chunks = decompressChunks(data, bytesMax)
   } catch (err) {
-    if (err instanceof Error && err.name === 'SamsaError') throw err
+    if (err instanceof SamsaError) throw err
     throw compressionError('zstd', 'cannot decompress', err)
   }
   return chunks.length === 1

@@ -5,6 +5,11 @@ import { lz4Compress, lz4CompressAsync, lz4Decompress, lz4DecompressAsync } from
 import { snappyCompress, snappyCompressAsync, snappyDecompress, snappyDecompressAsync } from './snappy.ts'
 import { zstdCompress, zstdDecompress } from './zstd.ts'
 
+export { CompressionType, compressionName, isCompressionType } from './compression-type.ts'
+/**
+ * The record compression codecs, by Kafka's codec id: compress/decompress (sync) and their asynchronous
+ * variants, the framing each client expects, and a cap on decompressed bytes.
+ */
 export { DECOMPRESSED_BYTES_MAX_DEFAULT }
 
 export interface CompressOptions {
