@@ -86,6 +86,16 @@ export class Connection {
     return this.#closed
   }
 
+  /** Ends long polls early (they answer with what they have); used when the broker shuts down. */
+  stopWaiting(): void {
+    this.#abort.abort()
+  }
+
+  /** No request is being served or waiting to be answered. */
+  get isIdle(): boolean {
+    return this.#inFlight === 0 && this.#slots.length === 0
+  }
+
   /** Closes the connection, abandoning unanswered requests (their handlers see the abort signal). */
   close(reason: string, level: 'warn' | 'info' | 'debug' = 'warn'): void {
     if (this.#closed) return

@@ -1,14 +1,57 @@
-import type { BrokerConfig } from '../server/config.ts'
+import type { QuorumController } from '../metadata/controller/quorum-controller.ts'
+import type { MetadataImage } from '../metadata/image/metadata-image.ts'
+import type { ReplicaManager } from '../replication/replica-manager.ts'
+import type { LogConfig } from '../storage/log-config.ts'
 import type { ApiVersionRange } from './dispatcher.ts'
+import type { FetchSessionCache } from './fetch-session-cache.ts'
+
+/** One broker property as DescribeConfigs reports it. */
+export interface BrokerConfigEntry {
+  readonly name: string
+  readonly value: string | null
+  readonly source: 'DEFAULT_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'DYNAMIC_BROKER_CONFIG'
+  readonly isSensitive: boolean
+  readonly readOnly: boolean
+  readonly type: string
+  readonly documentation: string
+}
+
+/** The broker configuration as handlers see it (implemented by server/config.ts). */
+export interface BrokerConfigView {
+  readonly nodeId: number
+  getInt(key: string): number
+  getLong(key: string): number
+  getBoolean(key: string): boolean
+  getString(key: string): string
+  /** Server defaults of topic configs, keyed by server property name (log.segment.bytes...). */
+  logDefaults(): Record<string, string>
+  describe(): readonly BrokerConfigEntry[]
+}
+
+/** How clients reach a broker on one listener. */
+export interface AdvertisedEndpoint {
+  readonly listenerName: string
+  readonly host: string
+  readonly port: number
+}
 
 /**
  * The broker's capabilities, wired by server/node.ts (the only composition root). A handler's context
  * exposes only the services its type names, e.g. `RequestContext<'metadata' | 'replicaManager'>`.
- * Each member is an interface owned by the layer that implements it.
+ * Each member is owned by the layer that implements it.
  */
 export interface BrokerServices {
   /** The API ranges this broker serves (derived from the handler list). */
   readonly apiVersions: readonly ApiVersionRange[]
   /** The current broker configuration (replaced on dynamic changes). */
-  readonly config: () => BrokerConfig
+  readonly config: () => BrokerConfigView
+  readonly clusterId: string
+  readonly nodeId: number
+  /** The newest published metadata image. */
+  readonly metadata: () => MetadataImage
+  readonly controller: QuorumController
+  readonly replicaManager: ReplicaManager
+  readonly fetchSessions: FetchSessionCache
+  /** The effective log configuration of a topic (broker defaults plus the topic's overrides). */
+  readonly logConfigFor: (topic: string) => LogConfig
 }

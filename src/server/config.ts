@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import type { BrokerConfigEntry, BrokerConfigView } from '../broker/services.ts'
 import { ConfigError, SamsaErrorCode } from '../common/errors.ts'
 
 /**
@@ -613,7 +614,7 @@ export function parseListeners(key: string, value: string): ListenerConfig[] {
 }
 
 /** The effective broker configuration: every known key, its value and where that value came from. */
-export class BrokerConfig {
+export class BrokerConfig implements BrokerConfigView {
   readonly #values = new Map<string, string | null>()
   readonly #sources = new Map<string, ConfigSource>()
 
@@ -753,50 +754,29 @@ export class BrokerConfig {
     }))
   }
 
-  /** log.retention.ms, else minutes, else hours (Kafka's precedence), -1 meaning forever. */
-  get logRetentionMs(): number {
-    if (this.get('log.retention.ms') !== null) return this.getLong('log.retention.ms')
-    if (this.get('log.retention.minutes') !== null) return this.getInt('log.retention.minutes') * 60_000
-    return this.getInt('log.retention.hours') * 3_600_000
-  }
-
-  get logRollMs(): number {
-    if (this.get('log.roll.ms') !== null) return this.getLong('log.roll.ms')
-    return this.getInt('log.roll.hours') * 3_600_000
-  }
-
-  get logRollJitterMs(): number {
-    if (this.get('log.roll.jitter.ms') !== null) return this.getLong('log.roll.jitter.ms')
-    return this.getInt('log.roll.jitter.hours') * 3_600_000
-  }
-
-  get logFlushIntervalMs(): string {
-    return this.get('log.flush.interval.ms') ?? this.getString('log.flush.scheduler.interval.ms')
-  }
-
   /**
-   * Server defaults for topic configs, keyed by the server property names that storage's LogConfig
-   * lists as synonyms, with the ms/minutes/hours precedence already resolved.
+   * Broker properties set explicitly (file, environment, flags or dynamically), keyed by name. Storage's
+   * LogConfig resolves topic defaults from them through Kafka's synonyms (log.retention.ms, then
+   * minutes, then hours...); unset properties fall back to Kafka's defaults, which are the same values.
    */
   logDefaults(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const d of BROKER_CONFIG_DEFS) {
-      const v = this.#values.get(d.name)
-      if (
-        v !== null &&
-        v !== undefined &&
-        (d.name.startsWith('log.') ||
-          ['message.max.bytes', 'compression.type', 'min.insync.replicas', 'unclean.leader.election.enable'].includes(
-            d.name,
-          ))
-      ) {
-        out[d.name] = v
-      }
+    for (const [name, value] of this.#values) {
+      if (value !== null && this.#sources.get(name) !== 'DEFAULT_CONFIG') out[name] = value
     }
-    out['log.retention.ms'] = String(this.logRetentionMs)
-    out['log.roll.ms'] = String(this.logRollMs)
-    out['log.roll.jitter.ms'] = String(this.logRollJitterMs)
-    out['log.flush.interval.ms'] = this.logFlushIntervalMs
     return out
+  }
+
+  /** Every property as DescribeConfigs reports it on a broker resource. */
+  describe(): BrokerConfigEntry[] {
+    return BROKER_CONFIG_DEFS.map((d) => ({
+      name: d.name,
+      value: d.type === 'password' ? null : (this.#values.get(d.name) ?? null),
+      source: this.#sources.get(d.name) ?? 'DEFAULT_CONFIG',
+      isSensitive: d.type === 'password',
+      readOnly: d.dynamic !== true,
+      type: d.type,
+      documentation: d.doc,
+    }))
   }
 }

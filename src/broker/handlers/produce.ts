@@ -1,0 +1,177 @@
+/**
+ * Produce (key 0), versions 0-11.
+ *
+ * Version notes: v0-v2 carry legacy message sets (magic 0/1, e.g. Sarama's defaults), up-converted to
+ * one v2 batch as Kafka 3.x does; v3+ must carry exactly one magic-2 batch per partition (INVALID_RECORD
+ * otherwise) and a transactional id; zstd needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds
+ * record errors and an error message; v9 is flexible; v10 adds current-leader hints on
+ * NOT_LEADER_OR_FOLLOWER. v0 is advertised because librdkafka only compresses when it is (KAFKA-18659).
+ *
+ * acks: 0 (no response at all; a failure closes the connection, as Kafka does), 1 and -1 (= all; with
+ * this broker as the only in-sync replica both answer once the batch is in the log).
+ *
+ * Not yet: idempotent sequence checks and transactions (issue 5); quotas.
+ */
+
+import { isInternalTopic } from '../../metadata/topic-names.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import { ApiKey } from '../../protocol/generated/api-message-types.ts'
+import {
+  decodeProduceRequest,
+  encodeProduceResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+  type ProduceResponsePartitionProduceResponse,
+} from '../../protocol/generated/produce.ts'
+import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
+import { CompressionType } from '../../protocol/records/compression/index.ts'
+import { isLegacyMessageSet, upConvertMessageSet } from '../../protocol/records/legacy.ts'
+import { batchCompression, batchMagic, batchSize } from '../../protocol/records/record-batch.ts'
+import type { ProduceEntry, ProduceResult } from '../../replication/replica-manager.ts'
+import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.ts'
+
+type Services = 'metadata' | 'replicaManager'
+
+interface Slot {
+  topic: number
+  response: ProduceResponsePartitionProduceResponse
+}
+
+function partitionResponse(
+  index: number,
+  errorCode: number,
+  errorMessage: string | null = null,
+): ProduceResponsePartitionProduceResponse {
+  return {
+    index,
+    errorCode,
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    errorMessage,
+    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+  }
+}
+
+/** Kafka's ProduceRequest.validateRecords, plus legacy up-conversion for v0-v2. */
+function checkRecords(version: number, records: Buffer | null, nowMs: number): Buffer {
+  if (records === null || records.length === 0) {
+    throw new KafkaProtocolError(
+      ErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} must have at least one record batch per partition`,
+    )
+  }
+  if (records.length < 17) throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'Record batch is truncated')
+  if (isLegacyMessageSet(records)) {
+    if (version >= 3) {
+      throw new KafkaProtocolError(
+        ErrorCode.INVALID_RECORD,
+        `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`,
+      )
+    }
+    return upConvertMessageSet(records, { nowMs })
+  }
+  if (batchMagic(records) !== 2)
+    throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, `Unknown record batch magic ${batchMagic(records)}`)
+  if (version >= 3) {
+    if (records.length >= 12 && batchSize(records) < records.length) {
+      throw new KafkaProtocolError(
+        ErrorCode.INVALID_RECORD,
+        `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`,
+      )
+    }
+    if (version < 7 && records.length >= 23 && batchCompression(records) === CompressionType.Zstd) {
+      throw new KafkaProtocolError(
+        ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+        `Produce requests with version ${version} cannot use ZStandard compression`,
+      )
+    }
+  }
+  return records
+}
+
+export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Services>({
+  apiKey: ApiKey.Produce,
+  name: 'Produce',
+  minVersion: 0,
+  maxVersion: 11,
+  decodeRequest: decodeProduceRequest,
+  encodeResponse: encodeProduceResponse,
+  async handle(ctx, request) {
+    const slots: Slot[] = []
+    const entries: ProduceEntry[] = []
+    const entrySlots: Slot[] = []
+    const image = ctx.services.metadata()
+    const nowMs = ctx.scheduler.clock.nowMs()
+    const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1
+    request.topicData.forEach((t, ti) => {
+      const topic = image.topics.getTopic(t.name)
+      for (const p of t.partitionData) {
+        const slot: Slot = { topic: ti, response: partitionResponse(p.index, ErrorCode.NONE) }
+        slots.push(slot)
+        if (!validAcks) {
+          slot.response.errorCode = ErrorCode.INVALID_REQUIRED_ACKS
+          continue
+        }
+        if (topic === undefined || !topic.partitions.has(p.index)) {
+          slot.response.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          continue
+        }
+        if (isInternalTopic(t.name)) {
+          slot.response.errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION
+          slot.response.errorMessage = `Cannot append to internal topic ${t.name}`
+          continue
+        }
+        try {
+          entries.push({ topic: t.name, partition: p.index, records: checkRecords(ctx.apiVersion, p.records, nowMs) })
+          entrySlots.push(slot)
+        } catch (err) {
+          if (!(err instanceof KafkaProtocolError)) throw err
+          slot.response.errorCode = err.errorCode
+          slot.response.errorMessage = err.message
+        }
+      }
+    })
+    const results = await ctx.services.replicaManager.appendRecords(entries, request.acks)
+    results.forEach((r, i) => fill(entrySlots[i]!.response, r, ctx, entries[i]!))
+    if (request.acks === 0) {
+      const failed = slots.find((s) => s.response.errorCode !== ErrorCode.NONE)
+      if (failed !== undefined) ctx.closeConnection(`acks=0 produce failed with error ${failed.response.errorCode}`)
+      return NO_RESPONSE
+    }
+    return {
+      responses: request.topicData.map((t, ti) => ({
+        name: t.name,
+        partitionResponses: slots.filter((s) => s.topic === ti).map((s) => s.response),
+      })),
+      throttleTimeMs: 0,
+      nodeEndpoints: [],
+    }
+  },
+  errorResponse: (request, errorCode) => ({
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => partitionResponse(p.index, errorCode)),
+    })),
+    throttleTimeMs: 0,
+    nodeEndpoints: [],
+  }),
+})
+
+function fill(
+  out: ProduceResponsePartitionProduceResponse,
+  r: ProduceResult,
+  ctx: RequestContext<Services>,
+  e: ProduceEntry,
+): void {
+  out.errorCode = r.errorCode
+  out.errorMessage = r.errorMessage
+  out.baseOffset = r.baseOffset
+  out.logAppendTimeMs = r.logAppendTimeMs
+  out.logStartOffset = r.logStartOffset
+  if (r.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER) {
+    const reg = ctx.services.metadata().topics.getPartition(e.topic, e.partition)
+    if (reg !== undefined) out.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
+  }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { Command } from 'commander'
+import { registerBrokerCommand } from './commands/broker.ts'
+
+const program = new Command()
+program.name('samsa').description('Samsa: a Kafka-compatible event streaming platform for Node.js').version('0.1.0')
+registerBrokerCommand(program)
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`samsa: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})

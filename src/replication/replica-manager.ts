@@ -1,0 +1,288 @@
+import type { Logger } from '../common/log.ts'
+import type { Scheduler } from '../common/scheduler.ts'
+import type { MetadataDelta } from '../metadata/image/metadata-delta.ts'
+import type { MetadataImage } from '../metadata/image/metadata-image.ts'
+import type { MetadataPublisher } from '../metadata/metadata-loader.ts'
+import { ErrorCode } from '../protocol/error-codes.ts'
+import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
+import type { LogConfig } from '../storage/log-config.ts'
+import type { LogManager } from '../storage/log-manager.ts'
+import { type IsolationLevel, Partition } from './partition.ts'
+
+export interface ReplicaManagerOptions {
+  nodeId: number
+  logManager: LogManager
+  logConfigFor: (topic: string, image: MetadataImage) => LogConfig
+  scheduler: Scheduler
+  logger: Logger
+}
+
+export interface ProduceEntry {
+  topic: string
+  partition: number
+  records: Buffer
+}
+
+export interface ProduceResult {
+  errorCode: number
+  errorMessage: string | null
+  baseOffset: number
+  logAppendTimeMs: number
+  logStartOffset: number
+}
+
+export interface FetchPartitionRequest {
+  topic: string
+  partition: number
+  fetchOffset: number
+  partitionMaxBytes: number
+  currentLeaderEpoch: number
+}
+
+export interface FetchParams {
+  maxWaitMs: number
+  minBytes: number
+  maxBytes: number
+  isolation: IsolationLevel
+  signal: AbortSignal
+}
+
+export interface FetchPartitionResult {
+  errorCode: number
+  highWatermark: number
+  lastStableOffset: number
+  logStartOffset: number
+  records: Buffer | null
+}
+
+const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+const EMPTY = Buffer.alloc(0)
+
+/**
+ * The partitions this broker hosts (Kafka's ReplicaManager). As a metadata publisher it creates and
+ * deletes local logs and takes leadership as the controller decides; it serves Produce (append to the
+ * leader, per-partition errors) and Fetch (reads bounded by the high watermark, long polling until
+ * min.bytes arrive or max.wait.ms passes).
+ */
+export class ReplicaManager implements MetadataPublisher {
+  readonly name = 'replica-manager'
+  readonly #o: ReplicaManagerOptions
+  readonly #log: Logger
+  readonly #partitions = new Map<string, Partition>()
+
+  constructor(o: ReplicaManagerOptions) {
+    this.#o = o
+    this.#log = o.logger.child({ component: 'replica-manager' })
+  }
+
+  getPartition(topic: string, partition: number): Partition | undefined {
+    return this.#partitions.get(key(topic, partition))
+  }
+
+  get partitionCount(): number {
+    return this.#partitions.size
+  }
+
+  allPartitions(): IterableIterator<Partition> {
+    return this.#partitions.values()
+  }
+
+  async onMetadataUpdate(delta: MetadataDelta, image: MetadataImage): Promise<void> {
+    for (const topic of delta.deletedTopics.values()) {
+      for (const p of topic.partitions.keys()) {
+        const partition = this.#partitions.get(key(topic.name, p))
+        if (partition === undefined || partition.topicId !== topic.topicId) continue
+        this.#partitions.delete(key(topic.name, p))
+        partition.wakeWaiters()
+        await this.#o.logManager.deleteLog(topic.name, p)
+      }
+    }
+    for (const change of delta.changedTopics.values()) {
+      for (const [p, reg] of change.partitions) {
+        if (!reg.replicas.includes(this.#o.nodeId)) continue
+        let partition = this.#partitions.get(key(change.name, p))
+        if (partition !== undefined && partition.topicId !== change.topicId) {
+          // A topic of the same name was deleted and recreated: the old log must go.
+          this.#partitions.delete(key(change.name, p))
+          partition.wakeWaiters()
+          await this.#o.logManager.deleteLog(change.name, p)
+          partition = undefined
+        }
+        if (partition === undefined) {
+          const log = await this.#o.logManager.createLog(
+            change.name,
+            p,
+            change.topicId,
+            this.#o.logConfigFor(change.name, image),
+          )
+          partition = new Partition(change.name, p, change.topicId, log, this.#log)
+          this.#partitions.set(key(change.name, p), partition)
+        }
+        if (reg.leader === this.#o.nodeId) partition.makeLeader(reg.leaderEpoch, reg.isr)
+        else partition.makeFollower(reg.leaderEpoch)
+      }
+    }
+    if (delta.hasConfigChanges) {
+      for (const partition of this.#partitions.values())
+        partition.log.updateConfig(this.#o.logConfigFor(partition.topic, image))
+    }
+  }
+
+  /** Appends each entry to its partition's leader; failures are per partition and never thrown. */
+  async appendRecords(entries: readonly ProduceEntry[], requiredAcks: number): Promise<ProduceResult[]> {
+    // Appends start synchronously in request order, so offsets follow the order of the request.
+    const pending = entries.map((e) => this.#appendOne(e, requiredAcks))
+    return Promise.all(pending)
+  }
+
+  async #appendOne(e: ProduceEntry, requiredAcks: number): Promise<ProduceResult> {
+    const partition = this.#partitions.get(key(e.topic, e.partition))
+    if (partition === undefined) return produceError(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
+    try {
+      const info = await partition.appendRecordsToLeader(e.records, requiredAcks)
+      return {
+        errorCode: 0,
+        errorMessage: null,
+        baseOffset: info.firstOffset,
+        logAppendTimeMs: info.logAppendTimeMs,
+        logStartOffset: info.logStartOffset,
+      }
+    } catch (err) {
+      if (err instanceof KafkaProtocolError) return produceError(err.errorCode, err.message)
+      this.#log.error({ err, topic: e.topic, partition: e.partition }, 'append failed')
+      return produceError(ErrorCode.KAFKA_STORAGE_ERROR, null)
+    }
+  }
+
+  /**
+   * Reads every requested partition; if fewer than minBytes came back and maxWaitMs > 0, waits until
+   * enough data is appended to the requested partitions (or the time runs out) and reads again.
+   */
+  async fetch(params: FetchParams, requests: readonly FetchPartitionRequest[]): Promise<FetchPartitionResult[]> {
+    const first = await this.#readAll(params, requests)
+    const bytes = first.reduce((n, r) => n + (r.records?.length ?? 0), 0)
+    const hasError = first.some((r) => r.errorCode !== 0)
+    if (params.maxWaitMs <= 0 || bytes >= params.minBytes || hasError || requests.length === 0 || params.signal.aborted)
+      return first
+    const arrived = await this.#waitForData(params, requests, params.minBytes - bytes)
+    if (!arrived || params.signal.aborted) return first
+    return this.#readAll(params, requests)
+  }
+
+  /** Resolves true when `bytesNeeded` were appended to the partitions (or they changed), false on timeout. */
+  #waitForData(params: FetchParams, requests: readonly FetchPartitionRequest[], bytesNeeded: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let accumulated = 0
+      const unsubscribes: (() => void)[] = []
+      let done = false
+      const finish = (arrived: boolean): void => {
+        if (done) return
+        done = true
+        timer.cancel()
+        for (const u of unsubscribes) u()
+        params.signal.removeEventListener('abort', onAbort)
+        resolve(arrived)
+      }
+      const onAbort = (): void => finish(false)
+      const timer = this.#o.scheduler.schedule(params.maxWaitMs, () => finish(false))
+      params.signal.addEventListener('abort', onAbort)
+      for (const r of requests) {
+        const partition = this.#partitions.get(key(r.topic, r.partition))
+        if (partition === undefined) continue
+        unsubscribes.push(
+          partition.onHighWatermark((appended) => {
+            accumulated += appended
+            if (accumulated >= bytesNeeded) finish(true)
+          }),
+        )
+      }
+    })
+  }
+
+  async #readAll(params: FetchParams, requests: readonly FetchPartitionRequest[]): Promise<FetchPartitionResult[]> {
+    const results: FetchPartitionResult[] = []
+    let remaining = params.maxBytes
+    let anyData = false
+    for (const r of requests) {
+      const partition = this.#partitions.get(key(r.topic, r.partition))
+      if (partition === undefined) {
+        results.push(fetchError(ErrorCode.NOT_LEADER_OR_FOLLOWER))
+        continue
+      }
+      const result: FetchPartitionResult = {
+        errorCode: 0,
+        highWatermark: partition.highWatermark,
+        lastStableOffset: partition.lastStableOffset,
+        logStartOffset: partition.logStartOffset,
+        records: EMPTY,
+      }
+      results.push(result)
+      try {
+        if (!partition.isLeader) throw new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+        partition.checkLeaderEpoch(r.currentLeaderEpoch)
+        const bound = partition.fetchableOffset(params.isolation)
+        if (r.fetchOffset < partition.logStartOffset || r.fetchOffset > partition.logEndOffset) {
+          throw new KafkaProtocolError(ErrorCode.OFFSET_OUT_OF_RANGE)
+        }
+        // Nothing new below the bound: no read at all (the common case for a caught-up consumer).
+        if (r.fetchOffset >= bound || remaining <= 0) continue
+        const maxBytes = Math.min(r.partitionMaxBytes, remaining)
+        const read = await partition.log.read(r.fetchOffset, maxBytes, bound, !anyData)
+        result.records = read.records
+        if (read.records.length > 0) {
+          anyData = true
+          remaining -= read.records.length
+        }
+      } catch (err) {
+        if (!(err instanceof KafkaProtocolError)) {
+          this.#log.error({ err, topic: r.topic, partition: r.partition }, 'read failed')
+          result.errorCode = ErrorCode.KAFKA_STORAGE_ERROR
+        } else {
+          result.errorCode = err.errorCode
+        }
+        result.records = EMPTY
+      }
+    }
+    return results
+  }
+
+  /** ListOffsets for one partition: -1 latest, -2 earliest, -3 max timestamp, else first offset at or after the timestamp. */
+  async offsetForTimestamp(
+    topic: string,
+    partitionIndex: number,
+    timestamp: number,
+    isolation: IsolationLevel,
+    currentLeaderEpoch: number,
+  ): Promise<{ offset: number; timestamp: number; leaderEpoch: number }> {
+    const partition = this.#partitions.get(key(topic, partitionIndex))
+    if (partition === undefined || !partition.isLeader) throw new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+    partition.checkLeaderEpoch(currentLeaderEpoch)
+    const epoch = partition.leaderEpoch
+    switch (timestamp) {
+      case -1:
+        return { offset: partition.fetchableOffset(isolation), timestamp: -1, leaderEpoch: epoch }
+      case -2:
+      case -4:
+        return { offset: partition.logStartOffset, timestamp: -1, leaderEpoch: epoch }
+      case -3: {
+        const max = await partition.log.offsetOfMaxTimestamp()
+        return { offset: max.offset, timestamp: max.timestamp, leaderEpoch: epoch }
+      }
+      default: {
+        if (timestamp < 0) throw new KafkaProtocolError(ErrorCode.INVALID_REQUEST, `Unsupported timestamp ${timestamp}`)
+        const found = await partition.log.fetchOffsetByTimestamp(timestamp)
+        const bound = partition.fetchableOffset(isolation)
+        if (found === null || found.offset >= bound) return { offset: -1, timestamp: -1, leaderEpoch: epoch }
+        return { offset: found.offset, timestamp: found.timestamp, leaderEpoch: epoch }
+      }
+    }
+  }
+}
+
+function produceError(errorCode: number, errorMessage: string | null): ProduceResult {
+  return { errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }
+}
+
+function fetchError(errorCode: number): FetchPartitionResult {
+  return { errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY }
+}

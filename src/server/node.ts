@@ -1,0 +1,214 @@
+import { mkdir } from 'node:fs/promises'
+import { Dispatcher } from '../broker/dispatcher.ts'
+import { FetchSessionCache } from '../broker/fetch-session-cache.ts'
+import { HANDLERS } from '../broker/handlers/index.ts'
+import { Listener } from '../broker/listener.ts'
+import type { BrokerServices } from '../broker/services.ts'
+import { createLogger, type Logger } from '../common/log.ts'
+import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
+import { QuorumController } from '../metadata/controller/quorum-controller.ts'
+import { ConfigResourceType } from '../metadata/image/configs-image.ts'
+import type { MetadataImage } from '../metadata/image/metadata-image.ts'
+import { MetadataLoader } from '../metadata/metadata-loader.ts'
+import { randomUuid } from '../protocol/primitives/uuid.ts'
+import { LocalRaftClient } from '../raft/local-raft-client.ts'
+import { ReplicaManager } from '../replication/replica-manager.ts'
+import { buildLogConfig, type LogConfig } from '../storage/log-config.ts'
+import { LogManager } from '../storage/log-manager.ts'
+import { ensureMetaProperties } from '../storage/meta-properties.ts'
+import type { BrokerConfig } from './config.ts'
+
+export interface BrokerNodeOptions {
+  config: BrokerConfig
+  logger?: Logger
+  scheduler?: Scheduler
+}
+
+export interface BoundListener {
+  name: string
+  host: string
+  port: number
+}
+
+/** How long a graceful shutdown waits for in-flight requests before closing connections. */
+const SHUTDOWN_DRAIN_MS_MAX = 5_000
+/** Security protocol id of PLAINTEXT in RegisterBrokerRecord. */
+const PLAINTEXT = 0
+
+/**
+ * A Samsa node: the only place where the layers are wired together (the composition root). With
+ * process.roles=broker,controller (the default) it runs the metadata quorum of one, the controller and
+ * the broker in this process.
+ *
+ * Start-up order: the metadata log is replayed first (it says which topics exist and their configs),
+ * then the partition logs are opened and recovered with those configs, then the replayed metadata is
+ * published (partitions become led here), then the listeners accept clients and the broker registers.
+ */
+export class BrokerNode {
+  readonly config: BrokerConfig
+  readonly logger: Logger
+  readonly scheduler: Scheduler
+  readonly clusterId: string
+  readonly #raft: LocalRaftClient
+  readonly #loader: MetadataLoader
+  readonly #logManager: LogManager
+  readonly #replicaManager: ReplicaManager
+  readonly #listeners: Listener[]
+  #stopping: Promise<void> | null = null
+
+  private constructor(parts: {
+    config: BrokerConfig
+    logger: Logger
+    scheduler: Scheduler
+    clusterId: string
+    raft: LocalRaftClient
+    loader: MetadataLoader
+    logManager: LogManager
+    replicaManager: ReplicaManager
+    listeners: Listener[]
+  }) {
+    this.config = parts.config
+    this.logger = parts.logger
+    this.scheduler = parts.scheduler
+    this.clusterId = parts.clusterId
+    this.#raft = parts.raft
+    this.#loader = parts.loader
+    this.#logManager = parts.logManager
+    this.#replicaManager = parts.replicaManager
+    this.#listeners = parts.listeners
+  }
+
+  static async start(o: BrokerNodeOptions): Promise<BrokerNode> {
+    const config = o.config
+    const logger = o.logger ?? createLogger()
+    const scheduler = o.scheduler ?? new SystemScheduler()
+    const nodeId = config.nodeId
+    const logDirs = config.logDirs
+    for (const dir of [...logDirs, config.metadataLogDir]) await mkdir(dir, { recursive: true })
+    const { clusterId } = await ensureMetaProperties([...new Set([...logDirs, config.metadataLogDir])], nodeId)
+
+    const logConfigFor = (topic: string, image: MetadataImage): LogConfig =>
+      buildLogConfig(image.configs.toRecord(ConfigResourceType.Topic, topic), config.logDefaults())
+
+    const loader = new MetadataLoader(logger)
+    const raft = new LocalRaftClient({
+      nodeId,
+      metadataLogDir: config.metadataLogDir,
+      logConfig: buildLogConfig({ 'segment.bytes': String(100 * 1024 * 1024) }, {}),
+      scheduler,
+      logger,
+    })
+    raft.register(loader)
+    await raft.start()
+
+    const logManager = await LogManager.open({
+      logDirs,
+      configFor: (topic: string) => logConfigFor(topic, loader.image),
+      scheduler,
+      logger,
+      brokerConfig: config.logDefaults(),
+    })
+    const replicaManager = new ReplicaManager({ nodeId, logManager, logConfigFor, scheduler, logger })
+    loader.addPublisher(replicaManager)
+    await loader.finishCatchUp()
+
+    const controller = new QuorumController({
+      nodeId,
+      raft,
+      image: () => loader.image,
+      config: () => ({
+        defaultNumPartitions: config.getInt('num.partitions'),
+        defaultReplicationFactor: config.getInt('default.replication.factor'),
+        deleteTopicEnable: config.getBoolean('delete.topic.enable'),
+      }),
+      logger,
+    })
+    await controller.bootstrapIfEmpty()
+    logManager.startup()
+
+    const dispatcher = new Dispatcher(HANDLERS)
+    const services: BrokerServices = {
+      apiVersions: dispatcher.apiVersions,
+      config: () => config,
+      clusterId,
+      nodeId,
+      metadata: () => loader.image,
+      controller,
+      replicaManager,
+      fetchSessions: new FetchSessionCache(scheduler.clock),
+      logConfigFor: (topic) => logConfigFor(topic, loader.image),
+    }
+    const listeners = config.listeners.map(
+      (l) =>
+        new Listener({
+          name: l.name,
+          host: l.host,
+          port: l.port,
+          dispatcher,
+          services,
+          scheduler,
+          logger,
+          requestMaxBytes: config.getInt('socket.request.max.bytes'),
+          inFlightRequestsMax: config.getInt('queued.max.requests'),
+          idleMsMax: config.getLong('connections.max.idle.ms'),
+        }),
+    )
+    for (const l of listeners) await l.listen()
+
+    // Advertise the bound port when the configured one was 0 (tests, embedding).
+    const advertised = config.advertisedListeners.map((a) => {
+      const bound = listeners.find((l) => l.name === a.name)
+      return {
+        name: a.name,
+        host: a.host,
+        port: a.port === 0 && bound !== undefined ? bound.port : a.port,
+        securityProtocol: PLAINTEXT,
+      }
+    })
+    await controller.registerBroker(nodeId, { incarnationId: randomUuid(), listeners: advertised, rack: null })
+    const node = new BrokerNode({
+      config,
+      logger,
+      scheduler,
+      clusterId,
+      raft,
+      loader,
+      logManager,
+      replicaManager,
+      listeners,
+    })
+    logger.info(
+      { nodeId, clusterId, listeners: advertised.map((a) => `${a.name}://${a.host}:${a.port}`) },
+      'samsa broker started',
+    )
+    return node
+  }
+
+  get boundListeners(): BoundListener[] {
+    return this.#listeners.map((l) => ({ name: l.name, host: l.host, port: l.port }))
+  }
+
+  get metadata(): MetadataImage {
+    return this.#loader.image
+  }
+
+  get replicaManager(): ReplicaManager {
+    return this.#replicaManager
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (long polls answer early), then
+   * flush logs and write checkpoints and the clean-shutdown marker.
+   */
+  shutdown(): Promise<void> {
+    if (this.#stopping !== null) return this.#stopping
+    this.#stopping = (async () => {
+      this.logger.info('samsa broker shutting down')
+      await Promise.all(this.#listeners.map((l) => l.close(SHUTDOWN_DRAIN_MS_MAX)))
+      await this.#logManager.shutdown()
+      await this.#raft.shutdown()
+      this.logger.info('samsa broker stopped')
+    })()
+    return this.#stopping
+  }
+}
