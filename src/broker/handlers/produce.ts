@@ -134,7 +134,7 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Ser
       }
     })
     const results = await ctx.services.replicaManager.appendRecords(entries, request.acks)
-    results.forEach((r, i) => fill(entrySlots[i]!.response, r, ctx, entries[i]!))
+    for (const [i, r] of results.entries()) fill(entrySlots[i]!.response, r, ctx, entries[i]!)
     if (request.acks === 0) {
       const failed = slots.find((s) => s.response.errorCode !== ErrorCode.NONE)
       if (failed !== undefined) ctx.closeConnection(`acks=0 produce failed with error ${failed.response.errorCode}`)

@@ -249,7 +249,8 @@ export class QuorumController {
         data: { resourceType: ConfigResourceType.Topic, resourceName: topic.name, name, value },
       })
     }
-    assignment.forEach((replicas, partitionId) => records.push(partitionRecord(topicId, partitionId, replicas)))
+    for (const [partitionId, replicas] of assignment.entries())
+      records.push(partitionRecord(topicId, partitionId, replicas))
     return { topicId, numPartitions: assignment.length, replicationFactor: assignment[0]?.length ?? 0, records }
   }
 
