@@ -84,7 +84,13 @@ export class FakeScheduler implements Scheduler, Clock {
   }
 
   #add(delayMs: number, periodMs: number, fn: () => void): Timer {
-    const task: FakeTask = { dueMs: this.#monotonicMs + Math.max(0, delayMs), seq: this.#seq++, periodMs, fn, cancelled: false }
+    const task: FakeTask = {
+      dueMs: this.#monotonicMs + Math.max(0, delayMs),
+      seq: this.#seq++,
+      periodMs,
+      fn,
+      cancelled: false,
+    }
     this.#tasks.push(task)
     return {
       cancel: () => {
@@ -100,7 +106,11 @@ export class FakeScheduler implements Scheduler, Clock {
       this.#tasks = this.#tasks.filter((t) => !t.cancelled)
       let next: FakeTask | undefined
       for (const t of this.#tasks) {
-        if (t.dueMs <= target && (next === undefined || t.dueMs < next.dueMs || (t.dueMs === next.dueMs && t.seq < next.seq))) next = t
+        if (
+          t.dueMs <= target &&
+          (next === undefined || t.dueMs < next.dueMs || (t.dueMs === next.dueMs && t.seq < next.seq))
+        )
+          next = t
       }
       if (next === undefined) break
       this.#nowMs += next.dueMs - this.#monotonicMs
