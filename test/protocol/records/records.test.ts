@@ -4,8 +4,6 @@
  * batches and multi-batch buffers.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { SamsaError, SamsaErrorCode } from '../../../src/common/errors.ts'
@@ -23,35 +21,9 @@ import {
   type RecordBatchInput,
   type RecordInput,
 } from '../../../src/protocol/records/records.ts'
+import { fixture, fixtureBytes, fixtureRecords } from './kafka-python-fixtures.ts'
 
 const CODECS = [0, 1, 2, 3, 4] as const
-
-interface FixtureRecord {
-  offset: number
-  timestamp: number
-  key: string | null
-  value: string | null
-  headers: [string, string | null][]
-}
-interface Fixture {
-  hex: string
-  records: FixtureRecord[]
-}
-export const FIXTURES = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures/kafka-python.json'), 'utf8'),
-) as Record<string, Fixture>
-
-const fromHex = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'hex'))
-
-export function fixtureRecords(f: Fixture): DecodedRecord[] {
-  return f.records.map((r) => ({
-    offset: r.offset,
-    timestamp: r.timestamp,
-    key: fromHex(r.key),
-    value: fromHex(r.value),
-    headers: r.headers.map(([key, value]) => ({ key, value: fromHex(value) })),
-  }))
-}
 
 function isCorrupt(err: unknown): boolean {
   return err instanceof SamsaError && err.code === SamsaErrorCode.ProtocolCorruptRecord
@@ -282,8 +254,8 @@ describe('decodeRecordBatches', () => {
   })
 
   it('decodes legacy entries as batches with magic 0 and 1', () => {
-    const v0 = Buffer.from(FIXTURES['v0-none']!.hex, 'hex')
-    const v1 = Buffer.from(FIXTURES['v1-gzip']!.hex, 'hex')
+    const v0 = fixtureBytes('v0-none')
+    const v1 = fixtureBytes('v1-gzip')
     const v2 = encodeRecordBatch({ baseOffset: 50, records: [{ key: null, value: Buffer.from('z'), timestamp: 9 }] })
     const batches = decodeRecordBatches(Buffer.concat([v0, v1, v2]))
     assert.deepEqual(
@@ -302,9 +274,8 @@ describe('decodeRecordBatches', () => {
 describe('kafka-python fixtures', () => {
   for (const name of ['v2-none', 'v2-gzip', 'v2-none-idempotent', 'v2-gzip-transactional']) {
     it(`decodes ${name}`, () => {
-      const f = FIXTURES[name]!
-      const b = decodeRecordBatch(Buffer.from(f.hex, 'hex'))
-      assert.deepEqual(b.records, fixtureRecords(f))
+      const b = decodeRecordBatch(fixtureBytes(name))
+      assert.deepEqual(b.records, fixtureRecords(name))
       assert.equal(b.compression, name.includes('gzip') ? CompressionType.Gzip : CompressionType.None)
       assert.equal(b.isTransactional, name.includes('transactional'))
       assert.equal(b.producerId, name.endsWith('none') || name === 'v2-gzip' ? -1 : 42)
@@ -313,26 +284,24 @@ describe('kafka-python fixtures', () => {
 
   for (const name of ['v2-none', 'v2-none-idempotent']) {
     it(`encodes ${name} byte for byte as kafka-python does`, () => {
-      const f = FIXTURES[name]!
       const idempotent = name.endsWith('idempotent')
       const encoded = encodeRecordBatch({
         partitionLeaderEpoch: 0, // kafka-python writes 0
         producerId: idempotent ? 42 : -1,
         producerEpoch: idempotent ? 1 : -1,
         baseSequence: idempotent ? 7 : -1,
-        records: fixtureRecords(f),
+        records: fixtureRecords(name),
       })
-      assert.equal(encoded.toString('hex'), f.hex)
+      assert.equal(encoded.toString('hex'), fixture(name).hex)
     })
   }
 
   it('decodes legacy message sets of magic 0 and 1, plain and gzip', () => {
     for (const name of ['v0-none', 'v0-gzip', 'v1-none', 'v1-gzip']) {
-      const f = FIXTURES[name]!
-      const batches = decodeRecordBatches(Buffer.from(f.hex, 'hex'))
+      const batches = decodeRecordBatches(fixtureBytes(name))
       assert.deepEqual(
         batches.flatMap((b) => b.records),
-        fixtureRecords(f),
+        fixtureRecords(name),
         name,
       )
     }
