@@ -1,0 +1,14 @@
+// Transcribed from Apache Kafka's message definitions (Apache License 2.0).
+import type { MessageSchema } from '../../../../protocol/schema-types.ts'
+
+// KIP-848 is in development. This schema is subject to non-backwards-compatible changes.
+export const ConsumerGroupCurrentMemberAssignmentKeySchema = {
+  type: 'data',
+  name: 'ConsumerGroupCurrentMemberAssignmentKey',
+  validVersions: '8',
+  flexibleVersions: 'none',
+  fields: [
+    { name: 'GroupId', type: 'string', versions: '8', about: 'The group id.' },
+    { name: 'MemberId', type: 'string', versions: '8', about: 'The member id.' },
+  ],
+} as const satisfies MessageSchema
