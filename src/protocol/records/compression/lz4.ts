@@ -19,7 +19,7 @@ const FLG_CONTENT_SIZE = 0x08
 const FLG_CONTENT_CHECKSUM = 0x04
 const FLG_DICT_ID = 0x01
 const BLOCK_UNCOMPRESSED = 0x80000000
-/** An LZ4 sequence turns at most ~255 input bytes into output per byte; 256 bounds it safely. */
+/** One compressed LZ4 byte expands to at most ~255 output bytes (length extension bytes); 256 bounds it. */
 const LZ4_RATIO_MAX = 256
 
 interface Frame {
