@@ -265,8 +265,8 @@ function convertForOldFetcher(data: FetchResponsePartitionData, version: number)
   try {
     data.records = downConvertBatches(data.records, version < 2 ? 0 : 1)
   } catch (err) {
-    if (!(err instanceof KafkaProtocolError)) throw err
-    data.errorCode = err.errorCode
+    // Stored data that cannot be converted is reported as corrupt rather than failing the whole fetch.
+    data.errorCode = err instanceof KafkaProtocolError ? err.errorCode : ErrorCode.CORRUPT_MESSAGE
     data.records = EMPTY
   }
 }

@@ -70,7 +70,9 @@ function checkRecords(version: number, records: Buffer | null, nowMs: number): B
         `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`,
       )
     }
-    return upConvertMessageSet(records, { nowMs })
+    const converted = upConvertMessageSet(records, { nowMs })
+    if (converted.length === 0) throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'The message set holds no complete message')
+    return converted
   }
   if (batchMagic(records) !== 2)
     throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, `Unknown record batch magic ${batchMagic(records)}`)
