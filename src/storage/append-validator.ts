@@ -1,0 +1,211 @@
+import { ErrorCode } from '../protocol/error-codes.ts'
+import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
+import {
+  BATCH_HEADER_BYTES,
+  BATCH_LOG_OVERHEAD,
+  batchBaseOffset,
+  batchBaseSequence,
+  batchBaseTimestamp,
+  batchIsControl,
+  batchLastOffsetDelta,
+  batchMagic,
+  batchMaxTimestamp,
+  batchProducerId,
+  batchRecordCount,
+  batchSize,
+  batchTimestampType,
+  isBatchCrcValid,
+  TimestampType,
+} from '../protocol/records/record-batch.ts'
+import { type LogConfig, MessageTimestampType } from './log-config.ts'
+
+/** What one validated append carries: where each batch starts and the totals the log needs. */
+export interface AppendAnalysis {
+  /** Start position of each batch in the records buffer. */
+  readonly positions: readonly number[]
+  /** Offsets the append consumes: the sum over batches of lastOffsetDelta + 1. */
+  readonly offsetCount: number
+  readonly recordCount: number
+  /** Largest batch maxTimestamp (-1 when none). */
+  readonly maxTimestamp: number
+  /** Position of the batch with the largest timestamp (its last offset is Kafka's shallowOffsetOfMaxTimestamp). */
+  readonly maxTimestampPosition: number
+}
+
+const NO_TIMESTAMP = -1
+const INT32_MAX = 2 ** 31 - 1
+
+function corrupt(message: string): KafkaProtocolError {
+  return new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, message)
+}
+
+function invalidRecord(message: string): KafkaProtocolError {
+  return new KafkaProtocolError(ErrorCode.INVALID_RECORD, message)
+}
+
+/** The frame checks shared by leader and follower appends: complete batches of at least 61 bytes, magic 2. */
+function checkFrame(records: Buffer, pos: number): number {
+  if (records.length - pos < BATCH_LOG_OVERHEAD) throw corrupt(`Incomplete record batch header at byte ${pos}`)
+  const size = batchSize(records, pos)
+  if (size < BATCH_HEADER_BYTES) {
+    throw corrupt(`Record batch size ${size} is less than the minimum record overhead (${BATCH_HEADER_BYTES})`)
+  }
+  if (pos + size > records.length)
+    throw corrupt(`Incomplete record batch: ${size} bytes declared, ${records.length - pos} present`)
+  const magic = batchMagic(records, pos)
+  if (magic !== 2) {
+    // Kafka's ProduceRequest.validateRecords (v3+) rejects other magics with InvalidRecordException.
+    throw invalidRecord(
+      `Produce requests are only allowed to contain record batches with magic version 2, got ${magic}`,
+    )
+  }
+  return size
+}
+
+/**
+ * Kafka's leader-side checks (UnifiedLog.analyzeAndValidateRecords + LogValidator) on the batch headers
+ * only: the hot path never decompresses. Per batch: complete, >= 61 bytes, magic 2 (INVALID_RECORD, as
+ * Kafka's ProduceRequest.validateRecords), baseOffset 0 (INVALID_RECORD), size <= max.message.bytes
+ * (MESSAGE_TOO_LARGE), CRC (CORRUPT_MESSAGE), offset range and record count consistent, no control batch
+ * and no negative sequence with a producer id (INVALID_RECORD), and with CreateTime the batch's base and
+ * max timestamps within message.timestamp.before/after.max.ms of `nowMs` (INVALID_TIMESTAMP: exact for
+ * the upper bound, since maxTimestamp bounds every record; the lower bound is checked on the first record's
+ * timestamp). The whole request larger than segment.bytes is RECORD_LIST_TOO_LARGE.
+ */
+export function validateLeaderAppend(records: Buffer, config: LogConfig, nowMs: number): AppendAnalysis {
+  if (records.length === 0) throw invalidRecord('Produce request has no record batch')
+  if (records.length > config.segmentBytes) {
+    throw new KafkaProtocolError(
+      ErrorCode.RECORD_LIST_TOO_LARGE,
+      `Message batch size is ${records.length} bytes, which exceeds the maximum configured segment size of ${config.segmentBytes}.`,
+    )
+  }
+  const createTime = config.messageTimestampType === MessageTimestampType.CreateTime
+  const positions: number[] = []
+  let offsetCount = 0
+  let recordCount = 0
+  let maxTimestamp = NO_TIMESTAMP
+  let maxTimestampPosition = 0
+  let pos = 0
+  while (pos < records.length) {
+    const size = checkFrame(records, pos)
+    if (batchBaseOffset(records, pos) !== 0) {
+      throw invalidRecord(
+        `The baseOffset of the record batch in the append should be 0, but it is ${batchBaseOffset(records, pos)}`,
+      )
+    }
+    if (size > config.maxMessageBytes) {
+      throw new KafkaProtocolError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `The record batch size in the append is ${size} bytes which exceeds the maximum configured value of ${config.maxMessageBytes}.`,
+      )
+    }
+    if (!isBatchCrcValid(records, pos)) throw corrupt(`Record batch at byte ${pos} is corrupt (CRC mismatch)`)
+    const delta = batchLastOffsetDelta(records, pos)
+    const count = batchRecordCount(records, pos)
+    if (delta < 0) throw invalidRecord(`Batch has an invalid offset range: lastOffsetDelta ${delta}`)
+    if (count <= 0) throw invalidRecord(`Invalid reported count for record batch: ${count}`)
+    if (count !== delta + 1) {
+      throw invalidRecord(`Inconsistent batch offset range [0, ${delta}] and count of records ${count}`)
+    }
+    if (batchIsControl(records, pos)) throw invalidRecord('Clients are not allowed to write control records')
+    if (batchProducerId(records, pos) >= 0 && batchBaseSequence(records, pos) < 0) {
+      throw invalidRecord(
+        `Invalid sequence number ${batchBaseSequence(records, pos)} in record batch with a producer id`,
+      )
+    }
+    const batchMax = batchMaxTimestamp(records, pos)
+    checkTimestamps(records, pos, batchMax, createTime, config, nowMs)
+    if (batchMax > maxTimestamp) {
+      maxTimestamp = batchMax
+      maxTimestampPosition = pos
+    }
+    positions.push(pos)
+    offsetCount += delta + 1
+    recordCount += count
+    pos += size
+  }
+  if (offsetCount > INT32_MAX) throw invalidRecord('Append spans more offsets than a segment can address')
+  return { positions, offsetCount, recordCount, maxTimestamp, maxTimestampPosition }
+}
+
+function checkTimestamps(
+  records: Buffer,
+  pos: number,
+  batchMax: number,
+  createTime: boolean,
+  config: LogConfig,
+  nowMs: number,
+): void {
+  // Kafka's LogValidator.validateTimestamp, per record; a LogAppendTime batch's records report its maxTimestamp.
+  const logAppendTimeBatch = batchTimestampType(records, pos) === TimestampType.LogAppendTime
+  const candidates = logAppendTimeBatch ? [batchMax] : [batchBaseTimestamp(records, pos), batchMax]
+  for (const ts of candidates) {
+    if (createTime && ts !== NO_TIMESTAMP) {
+      const diff = nowMs - ts
+      if (diff > config.messageTimestampBeforeMaxMs || -diff > config.messageTimestampAfterMaxMs) {
+        throw new KafkaProtocolError(
+          ErrorCode.INVALID_TIMESTAMP,
+          `Timestamp ${ts} of message is out of range. The timestamp should be within [${nowMs - config.messageTimestampBeforeMaxMs}, ${nowMs + config.messageTimestampAfterMaxMs}]`,
+        )
+      }
+    } else if (logAppendTimeBatch) {
+      throw new KafkaProtocolError(
+        ErrorCode.INVALID_TIMESTAMP,
+        'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.',
+      )
+    }
+  }
+}
+
+/** What a follower append carries: positions plus the offset range as the leader assigned it. */
+export interface FollowerAppendAnalysis extends AppendAnalysis {
+  readonly firstOffset: number
+  readonly lastOffset: number
+}
+
+/**
+ * Checks for appends that keep their offsets (replication, the metadata log): complete v2 batches with a
+ * valid CRC and strictly increasing offsets, the first at or after `logEndOffset`.
+ */
+export function validateFollowerAppend(records: Buffer, logEndOffset: number): FollowerAppendAnalysis {
+  if (records.length === 0) throw invalidRecord('Append has no record batch')
+  const positions: number[] = []
+  let recordCount = 0
+  let offsetCount = 0
+  let maxTimestamp = NO_TIMESTAMP
+  let maxTimestampPosition = 0
+  let firstOffset = -1
+  let expected = logEndOffset
+  let pos = 0
+  while (pos < records.length) {
+    const size = checkFrame(records, pos)
+    if (!isBatchCrcValid(records, pos)) throw corrupt(`Record batch at byte ${pos} is corrupt (CRC mismatch)`)
+    const base = batchBaseOffset(records, pos)
+    const delta = batchLastOffsetDelta(records, pos)
+    if (delta < 0) throw invalidRecord(`Batch has an invalid offset range: lastOffsetDelta ${delta}`)
+    if (base < expected) {
+      throw invalidRecord(`Out of order offsets in append: batch base offset ${base} is below the expected ${expected}`)
+    }
+    if (firstOffset < 0) firstOffset = base
+    const batchMax = batchMaxTimestamp(records, pos)
+    if (batchMax > maxTimestamp) {
+      maxTimestamp = batchMax
+      maxTimestampPosition = pos
+    }
+    positions.push(pos)
+    recordCount += batchRecordCount(records, pos)
+    offsetCount += delta + 1
+    expected = base + delta + 1
+    pos += size
+  }
+  return {
+    positions,
+    offsetCount,
+    recordCount,
+    maxTimestamp,
+    maxTimestampPosition,
+    firstOffset,
+    lastOffset: expected - 1,
+  }
+}

@@ -1,0 +1,302 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+import fc from 'fast-check'
+import { ErrorCode } from '../../src/protocol/error-codes.ts'
+import { KafkaProtocolError } from '../../src/protocol/kafka-protocol-error.ts'
+import {
+  batchBaseOffset,
+  batchLastOffset,
+  batchMaxTimestamp,
+  batchPartitionLeaderEpoch,
+  batchTimestampType,
+  forEachBatch,
+  isBatchCrcValid,
+  TimestampType,
+} from '../../src/protocol/records/record-batch.ts'
+import { buildBatch, fakeScheduler, openTestLog, readAllBatches, START_MS, tempDir, testConfig } from './helpers.ts'
+
+const dirs: { cleanup(): void }[] = []
+function dir(): string {
+  const d = tempDir()
+  dirs.push(d)
+  return d.path
+}
+after(() => {
+  for (const d of dirs) d.cleanup()
+})
+
+function batchesOf(records: Buffer): Buffer[] {
+  const out: Buffer[] = []
+  forEachBatch(records, (p, size) => {
+    out.push(records.subarray(p, p + size))
+    return true
+  })
+  return out
+}
+
+function rejectsWith(code: number): (err: unknown) => boolean {
+  return (err) => err instanceof KafkaProtocolError && err.errorCode === code
+}
+
+describe('PartitionLog append and read', () => {
+  it('assigns dense, monotonic offsets and reads them back whole', async () => {
+    const scheduler = fakeScheduler()
+    const log = await openTestLog(dir(), testConfig(), scheduler)
+    assert.equal(log.logEndOffset, 0)
+    const infos = []
+    for (let i = 0; i < 20; i++) infos.push(await log.appendAsLeader(buildBatch({ count: (i % 4) + 1 }), 7))
+    let expected = 0
+    for (const [i, info] of infos.entries()) {
+      assert.equal(info.firstOffset, expected)
+      assert.equal(info.lastOffset, expected + (i % 4))
+      assert.equal(info.logAppendTimeMs, -1)
+      assert.equal(info.recordCount, (i % 4) + 1)
+      expected = info.lastOffset + 1
+    }
+    assert.equal(log.logEndOffset, expected)
+    const all = await log.read(0, 1 << 20, log.logEndOffset, true)
+    const batches = batchesOf(all.records)
+    assert.equal(batches.length, 20)
+    let next = 0
+    for (const b of batches) {
+      assert.equal(batchBaseOffset(b), next)
+      assert.equal(batchPartitionLeaderEpoch(b), 7)
+      assert.ok(isBatchCrcValid(b))
+      next = batchLastOffset(b) + 1
+    }
+    assert.equal(all.nextOffset, expected)
+    await log.close()
+  })
+
+  it('returns the batch containing a mid-batch offset, and empty records at the log end', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    await log.appendAsLeader(buildBatch({ count: 5 }), 0)
+    await log.appendAsLeader(buildBatch({ count: 5 }), 0)
+    const r = await log.read(7, 1 << 20, 10, false)
+    assert.equal(r.firstOffset, 5)
+    assert.equal(batchesOf(r.records).length, 1)
+    const end = await log.read(10, 1 << 20, 10, false)
+    assert.equal(end.records.length, 0)
+    assert.equal(end.nextOffset, 10)
+    await log.close()
+  })
+
+  it('throws OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset]', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    await log.appendAsLeader(buildBatch({ count: 3 }), 0)
+    await assert.rejects(log.read(4, 1000, 100, true), rejectsWith(ErrorCode.OFFSET_OUT_OF_RANGE))
+    await assert.rejects(log.read(-1, 1000, 100, true), rejectsWith(ErrorCode.OFFSET_OUT_OF_RANGE))
+    await log.close()
+  })
+
+  it('trims to maxBytes with whole batches, keeps an oversized first batch only with minOneMessage', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    const sizes: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const b = buildBatch({ count: 2, valueBytes: 100 })
+      sizes.push(b.length)
+      await log.appendAsLeader(b, 0)
+    }
+    const s = sizes[0]!
+    const r1 = await log.read(0, s * 3 + 10, 100, false)
+    assert.equal(r1.records.length, s * 3)
+    assert.equal(r1.nextOffset, 6)
+    const r2 = await log.read(0, s - 1, 100, false)
+    assert.equal(r2.records.length, 0)
+    const r3 = await log.read(0, 1, 100, true)
+    assert.equal(r3.records.length, s)
+    assert.equal(r3.nextOffset, 2)
+    await log.close()
+  })
+
+  it('never returns a batch whose base offset is at or past maxOffset', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    for (let i = 0; i < 5; i++) await log.appendAsLeader(buildBatch({ count: 2 }), 0)
+    const r = await log.read(0, 1 << 20, 4, true)
+    assert.deepEqual(
+      batchesOf(r.records).map((b) => batchBaseOffset(b)),
+      [0, 2],
+    )
+    const r2 = await log.read(4, 1 << 20, 4, true)
+    assert.equal(r2.records.length, 0)
+    // maxOffset inside a batch: the batch starting before it is returned whole.
+    const r3 = await log.read(0, 1 << 20, 5, true)
+    assert.deepEqual(
+      batchesOf(r3.records).map((b) => batchBaseOffset(b)),
+      [0, 2, 4],
+    )
+    await log.close()
+  })
+
+  it('reads across offset index floors with a small index interval', async () => {
+    const log = await openTestLog(dir(), testConfig({ 'index.interval.bytes': '200' }), fakeScheduler())
+    const bases: number[] = []
+    for (let i = 0; i < 200; i++)
+      bases.push((await log.appendAsLeader(buildBatch({ count: 1 + (i % 3), valueBytes: 50 }), 0)).firstOffset)
+    for (const [i, base] of bases.entries()) {
+      const last = i + 1 < bases.length ? bases[i + 1]! - 1 : log.logEndOffset - 1
+      for (const target of [base, last]) {
+        const r = await log.read(target, 1, log.logEndOffset, true)
+        assert.equal(r.firstOffset, base, `offset ${target}`)
+      }
+    }
+    await log.close()
+  })
+
+  it('property: any sequence of appends reads back in order at any offset and maxBytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ count: fc.integer({ min: 1, max: 5 }), valueBytes: fc.integer({ min: 0, max: 300 }) }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.integer({ min: 1, max: 4000 }),
+        async (specs, interval, maxBytes) => {
+          const log = await openTestLog(
+            dir(),
+            testConfig({ 'index.interval.bytes': String(interval) }),
+            fakeScheduler(),
+          )
+          const appended = await Promise.all(specs.map((s) => log.appendAsLeader(buildBatch(s), 1)))
+          const ranges = appended.map((a) => [a.firstOffset, a.lastOffset] as [number, number])
+          assert.deepEqual(await readAllBatches(log), ranges)
+          for (let offset = 0; offset < log.logEndOffset; offset++) {
+            const r = await log.read(offset, maxBytes, log.logEndOffset, false)
+            const got = batchesOf(r.records)
+            const holder = ranges.find(([b, l]) => b <= offset && offset <= l)!
+            if (got.length > 0) assert.equal(batchBaseOffset(got[0]!), holder[0])
+            assert.ok(r.records.length <= maxBytes)
+          }
+          await log.close()
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+})
+
+describe('PartitionLog validation', () => {
+  it('rejects what Kafka rejects, with Kafka error codes', async () => {
+    const log = await openTestLog(
+      dir(),
+      testConfig({ 'max.message.bytes': '500', 'segment.bytes': '100000' }),
+      fakeScheduler(),
+    )
+    const corrupt = buildBatch()
+    corrupt[corrupt.length - 1]! ^= 0xff
+    await assert.rejects(async () => log.appendAsLeader(corrupt, 0), rejectsWith(ErrorCode.CORRUPT_MESSAGE))
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch().subarray(0, 40), 0),
+      rejectsWith(ErrorCode.CORRUPT_MESSAGE),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ magic: 1 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ baseOffset: 5 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ count: 2, lastOffsetDelta: 3 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ lastOffsetDelta: -1, recordsCount: 0 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ attributes: 0x20 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ producerId: 5, baseSequence: -1 }), 0),
+      rejectsWith(ErrorCode.INVALID_RECORD),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ valueBytes: 600 }), 0),
+      rejectsWith(ErrorCode.MESSAGE_TOO_LARGE),
+    )
+    const many = Buffer.concat(Array.from({ length: 300 }, () => buildBatch({ valueBytes: 300 })))
+    await assert.rejects(async () => log.appendAsLeader(many, 0), rejectsWith(ErrorCode.RECORD_LIST_TOO_LARGE))
+    // A producer may not claim LogAppendTime without a timestamp (Kafka's validateTimestamp).
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ attributes: 0x08, baseTimestamp: -1, maxTimestamp: -1 }), 0),
+      rejectsWith(ErrorCode.INVALID_TIMESTAMP),
+    )
+    assert.equal(log.logEndOffset, 0)
+    await log.close()
+  })
+
+  it('checks timestamps against message.timestamp.before/after.max.ms with CreateTime', async () => {
+    const scheduler = fakeScheduler()
+    const config = testConfig({ 'message.timestamp.before.max.ms': '1000', 'message.timestamp.after.max.ms': '500' })
+    const log = await openTestLog(dir(), config, scheduler)
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ baseTimestamp: START_MS - 2000 }), 0),
+      rejectsWith(ErrorCode.INVALID_TIMESTAMP),
+    )
+    await assert.rejects(
+      async () => log.appendAsLeader(buildBatch({ baseTimestamp: START_MS + 1000 }), 0),
+      rejectsWith(ErrorCode.INVALID_TIMESTAMP),
+    )
+    await log.appendAsLeader(buildBatch({ baseTimestamp: START_MS - 900 }), 0)
+    await log.appendAsLeader(buildBatch({ baseTimestamp: -1, maxTimestamp: -1 }), 0)
+    assert.equal(log.logEndOffset, 2)
+    await log.close()
+  })
+
+  it('applies LogAppendTime in place with a valid CRC', async () => {
+    const scheduler = fakeScheduler()
+    scheduler.advance(12345)
+    const log = await openTestLog(dir(), testConfig({ 'message.timestamp.type': 'LogAppendTime' }), scheduler)
+    const info = await log.appendAsLeader(buildBatch({ count: 3, baseTimestamp: 5 }), 2)
+    assert.equal(info.logAppendTimeMs, START_MS + 12345)
+    const r = await log.read(0, 1 << 20, 10, true)
+    const [b] = batchesOf(r.records)
+    assert.ok(b !== undefined && isBatchCrcValid(b))
+    assert.equal(batchTimestampType(b), TimestampType.LogAppendTime)
+    assert.equal(batchMaxTimestamp(b), START_MS + 12345)
+    await log.close()
+  })
+})
+
+describe('PartitionLog write path', () => {
+  it('keeps order of concurrent appends and coalesces them into few writes', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    const pending = Array.from({ length: 500 }, (_, i) => log.appendAsLeader(buildBatch({ count: 1 + (i % 2) }), 0))
+    const infos = await Promise.all(pending)
+    let next = 0
+    for (const info of infos) {
+      assert.equal(info.firstOffset, next)
+      next = info.lastOffset + 1
+    }
+    assert.ok(log.stats.writes <= 3, `expected few writes, got ${log.stats.writes}`)
+    assert.deepEqual(
+      (await readAllBatches(log)).map(([b]) => b),
+      infos.map((i) => i.firstOffset),
+    )
+    await log.close()
+  })
+
+  it('continues offsets across close and reopen', async () => {
+    const d = dir()
+    const scheduler = fakeScheduler()
+    const log = await openTestLog(d, testConfig({ 'segment.bytes': '2000' }), scheduler)
+    for (let i = 0; i < 30; i++) await log.appendAsLeader(buildBatch({ count: 3, valueBytes: 50 }), 0)
+    const end = log.logEndOffset
+    await log.close()
+    for (const clean of [true, false]) {
+      const again = await openTestLog(d, testConfig({ 'segment.bytes': '2000' }), scheduler, {
+        hadCleanShutdown: clean,
+      })
+      assert.equal(again.logEndOffset, end)
+      const info = await again.appendAsLeader(buildBatch(), 0)
+      assert.equal(info.firstOffset, end)
+      await again.truncateTo(end)
+      assert.equal((await readAllBatches(again)).length, 30)
+      await again.close()
+    }
+  })
+})
