@@ -15,7 +15,7 @@ import { LocalRaftClient } from '../raft/local-raft-client.ts'
 import { ReplicaManager } from '../replication/replica-manager.ts'
 import { buildLogConfig, type LogConfig } from '../storage/log-config.ts'
 import { LogManager } from '../storage/log-manager.ts'
-import { ensureMetaProperties } from '../storage/meta-properties.ts'
+import { ensureClusterIdentity } from './cluster-identity.ts'
 import type { BrokerConfig } from './config.ts'
 
 export interface BrokerNodeOptions {
@@ -85,7 +85,11 @@ export class BrokerNode {
     const nodeId = config.nodeId
     const logDirs = config.logDirs
     for (const dir of [...logDirs, config.metadataLogDir]) await mkdir(dir, { recursive: true })
-    const { clusterId } = await ensureMetaProperties([...new Set([...logDirs, config.metadataLogDir])], nodeId)
+    const { clusterId } = await ensureClusterIdentity(
+      [...new Set([...logDirs, config.metadataLogDir])],
+      nodeId,
+      scheduler.clock.nowMs(),
+    )
 
     const logConfigFor = (topic: string, image: MetadataImage): LogConfig =>
       buildLogConfig(image.configs.toRecord(ConfigResourceType.Topic, topic), config.logDefaults())
