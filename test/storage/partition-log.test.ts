@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
@@ -298,5 +299,170 @@ describe('PartitionLog write path', () => {
       assert.equal((await readAllBatches(again)).length, 30)
       await again.close()
     }
+  })
+})
+
+describe('PartitionLog segment rolls', () => {
+  it('rolls when the active segment would exceed segment.bytes, naming segments by base offset', async () => {
+    const d = dir()
+    const log = await openTestLog(d, testConfig({ 'segment.bytes': '1000' }), fakeScheduler())
+    const size = buildBatch({ count: 2, valueBytes: 60 }).length
+    const perSegment = Math.floor(1000 / size)
+    for (let i = 0; i < perSegment * 3; i++) await log.appendAsLeader(buildBatch({ count: 2, valueBytes: 60 }), 0)
+    const infos = log.segmentInfos()
+    assert.equal(infos.length, 3)
+    assert.deepEqual(
+      infos.map((s) => s.baseOffset),
+      [0, perSegment * 2, perSegment * 4],
+    )
+    for (const s of infos) assert.ok(s.sizeBytes <= 1000)
+    const names = readdirSync(d).filter((n) => n.endsWith('.log'))
+    assert.deepEqual(
+      names.sort(),
+      infos.map((s) => `${String(s.baseOffset).padStart(20, '0')}.log`),
+    )
+    // Reads work across segment boundaries (one segment per read).
+    assert.equal((await readAllBatches(log)).length, perSegment * 3)
+    const r = await log.read(perSegment * 2 - 1, 1 << 20, log.logEndOffset, true)
+    assert.equal(r.nextOffset, perSegment * 2)
+    await log.whenIdle()
+    assert.equal(log.recoveryPoint, perSegment * 4, 'a roll flushes the previous segments')
+    await log.close()
+  })
+
+  it('rolls by time from the first batch timestamp, with segment.ms', async () => {
+    const scheduler = fakeScheduler()
+    const log = await openTestLog(dir(), testConfig({ 'segment.ms': '60000' }), scheduler)
+    await log.appendAsLeader(buildBatch({ baseTimestamp: START_MS }), 0)
+    scheduler.advance(30_000)
+    await log.appendAsLeader(buildBatch({ baseTimestamp: START_MS + 30_000 }), 0)
+    assert.equal(log.numberOfSegments, 1)
+    scheduler.advance(31_000)
+    await log.appendAsLeader(buildBatch({ baseTimestamp: START_MS + 61_000 }), 0)
+    assert.deepEqual(
+      log.segmentInfos().map((s) => s.baseOffset),
+      [0, 2],
+    )
+    await log.close()
+  })
+
+  it('rolls when the offset index is full (segment.index.bytes)', async () => {
+    const log = await openTestLog(
+      dir(),
+      testConfig({ 'segment.index.bytes': '32', 'index.interval.bytes': '1' }),
+      fakeScheduler(),
+    )
+    for (let i = 0; i < 30; i++) await log.appendAsLeader(buildBatch(), 0)
+    assert.ok(log.numberOfSegments >= 5, `segments: ${log.numberOfSegments}`)
+    assert.equal((await readAllBatches(log)).length, 30)
+    await log.close()
+  })
+
+  it('rolls when a follower offset would overflow the segment relative offset', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    await log.appendAsFollower(buildBatch({ baseOffset: 0 }))
+    const far = 2 ** 31 + 10
+    await log.appendAsFollower(buildBatch({ baseOffset: far, count: 2 }))
+    assert.deepEqual(
+      log.segmentInfos().map((s) => s.baseOffset),
+      [0, far],
+    )
+    assert.equal(log.logEndOffset, far + 2)
+    assert.deepEqual(await readAllBatches(log), [
+      [0, 0],
+      [far, far + 1],
+    ])
+    await log.close()
+  })
+})
+
+describe('PartitionLog timestamps', () => {
+  it('finds the first offset at or after a timestamp through the time index, across segments', async () => {
+    const log = await openTestLog(
+      dir(),
+      testConfig({ 'index.interval.bytes': '100', 'segment.bytes': '3000' }),
+      fakeScheduler(),
+    )
+    // Batch i holds records at START_MS + 100*i + {0, 10, 20}.
+    for (let i = 0; i < 60; i++) {
+      await log.appendAsLeader(
+        buildBatch({
+          baseTimestamp: START_MS + 100 * i,
+          records: [0, 10, 20].map((t) => ({ value: Buffer.alloc(20), timestampDelta: t })),
+        }),
+        0,
+      )
+    }
+    assert.ok(log.numberOfSegments > 1)
+    for (const [target, offset, timestamp] of [
+      [START_MS, 0, START_MS],
+      [START_MS + 5, 1, START_MS + 10],
+      [START_MS + 1005, 31, START_MS + 1010],
+      [START_MS + 5920, 179, START_MS + 5920],
+      [START_MS - 1000, 0, START_MS],
+    ] as const) {
+      const found = await log.fetchOffsetByTimestamp(target)
+      assert.deepEqual(
+        found && { offset: found.offset, timestamp: found.timestamp },
+        { offset, timestamp },
+        `target ${target}`,
+      )
+    }
+    assert.equal(await log.fetchOffsetByTimestamp(START_MS + 5921), null)
+    const max = await log.offsetOfMaxTimestamp()
+    assert.deepEqual({ offset: max.offset, timestamp: max.timestamp }, { offset: 179, timestamp: START_MS + 5920 })
+    await log.close()
+  })
+
+  it('answers -1/-1 for the max timestamp of an empty log and uses the exact record for out-of-order timestamps', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    assert.deepEqual(await log.offsetOfMaxTimestamp(), { offset: -1, timestamp: -1, leaderEpoch: -1 })
+    await log.appendAsLeader(
+      buildBatch({ records: [50, 500, 20].map((t) => ({ value: Buffer.from('x'), timestampDelta: t })) }),
+      3,
+    )
+    const max = await log.offsetOfMaxTimestamp()
+    assert.deepEqual(max, { offset: 1, timestamp: START_MS + 500, leaderEpoch: 3 })
+    const found = await log.fetchOffsetByTimestamp(START_MS + 100)
+    assert.deepEqual(found, { offset: 1, timestamp: START_MS + 500, leaderEpoch: 3 })
+    await log.close()
+  })
+})
+
+describe('PartitionLog truncation and flush', () => {
+  it('truncates to an offset, dropping later segments, and accepts appends after it', async () => {
+    const log = await openTestLog(dir(), testConfig({ 'segment.bytes': '1000' }), fakeScheduler())
+    for (let i = 0; i < 30; i++) await log.appendAsLeader(buildBatch({ count: 2, valueBytes: 50 }), 0)
+    log.setHighWatermark(60)
+    assert.equal(await log.truncateTo(20), true)
+    assert.equal(log.logEndOffset, 20)
+    assert.equal(log.highWatermark, 20)
+    assert.deepEqual((await readAllBatches(log)).at(-1), [18, 19])
+    assert.equal((await log.appendAsLeader(buildBatch(), 0)).firstOffset, 20)
+    assert.equal(await log.truncateTo(100), false)
+    await log.truncateFullyAndStartAt(500)
+    assert.equal(log.logStartOffset, 500)
+    assert.equal((await log.appendAsLeader(buildBatch(), 0)).firstOffset, 500)
+    await log.close()
+  })
+
+  it('flush advances the recovery point; flush.messages=1 fsyncs before an append resolves', async () => {
+    const log = await openTestLog(dir(), testConfig({ 'flush.messages': '1' }), fakeScheduler())
+    const appends = Array.from({ length: 50 }, () => log.appendAsLeader(buildBatch(), 0))
+    await Promise.all(appends)
+    assert.equal(log.recoveryPoint, 50)
+    assert.ok(log.stats.flushes <= 3, `group commit expected, got ${log.stats.flushes} flushes`)
+    await log.close()
+  })
+
+  it('flush.ms schedules a flush through the scheduler', async () => {
+    const scheduler = fakeScheduler()
+    const log = await openTestLog(dir(), testConfig({ 'flush.ms': '1000' }), scheduler)
+    await log.appendAsLeader(buildBatch(), 0)
+    assert.equal(log.recoveryPoint, 0)
+    scheduler.advance(1000)
+    await log.whenIdle()
+    assert.equal(log.recoveryPoint, 1)
+    await log.close()
   })
 })
