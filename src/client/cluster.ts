@@ -186,6 +186,14 @@ export class Cluster {
     }
   }
 
+  /** Cached metadata of a topic when it is fresh and carries no error (a synchronous fast path). */
+  freshTopic(name: string): TopicInfo | undefined {
+    const info = this.#topics.get(name)
+    if (info === undefined || info.errorCode !== ErrorCode.NONE) return undefined
+    if (this.scheduler.clock.monotonicMs() - this.#metadataAtMs > this.#metadataMaxAgeMs) return undefined
+    return info
+  }
+
   /**
    * Metadata of one topic, from the cache when fresh, else refreshed. Throws a (retriable)
    * KafkaResponseError such as UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE when the broker
