@@ -285,9 +285,7 @@ export class PartitionLog {
   }
 
   #checkUsable(): void {
-    if (this.#failure !== null) {
-      throw new KafkaProtocolError(ErrorCode.KAFKA_STORAGE_ERROR, `log of ${this.topic}-${this.partition} is offline`)
-    }
+    if (this.#failure !== null) throw this.#offlineError()
     if (this.#closed)
       throw new SamsaError(SamsaErrorCode.StorageClosed, `log of ${this.topic}-${this.partition} is closed`)
   }
@@ -299,9 +297,10 @@ export class PartitionLog {
   /**
    * Appends producer batches: validates them (append-validator.ts), assigns offsets from logEndOffset,
    * writes `leaderEpoch` as partitionLeaderEpoch and, for LogAppendTime topics, the broker time. The
-   * buffer is modified in place and must not be reused by the caller.
+   * buffer is modified in place and must not be reused by the caller. Everything up to the write happens
+   * before the first await: offsets are assigned in call order; validation errors reject the promise.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number): Promise<AppendInfo> {
+  async appendAsLeader(records: Buffer, leaderEpoch: number): Promise<AppendInfo> {
     this.#checkUsable()
     assert(!this.#truncating, 'append during truncation')
     const nowMs = this.#scheduler.clock.nowMs()
@@ -341,7 +340,7 @@ export class PartitionLog {
    * Appends batches that already carry their offsets (replication, the metadata log): checks frames, CRCs
    * and that offsets increase from logEndOffset; gaps are allowed (compacted leaders).
    */
-  appendAsFollower(records: Buffer): Promise<AppendInfo> {
+  async appendAsFollower(records: Buffer): Promise<AppendInfo> {
     this.#checkUsable()
     assert(!this.#truncating, 'append during truncation')
     const nowMs = this.#scheduler.clock.nowMs()
@@ -446,9 +445,10 @@ export class PartitionLog {
 
   /** The single writer: drains the queue in order, one writev per run of appends to the same segment. */
   async #writeLoop(): Promise<void> {
+    let run: PendingWrite[] = []
     try {
       while (this.#queueHead < this.#queue.length && this.#failure === null) {
-        const run = this.#takeRun()
+        run = this.#takeRun()
         const segment = run[0]!.segment
         let bytes = 0
         const buffers: Buffer[] = []
@@ -475,9 +475,12 @@ export class PartitionLog {
           this.#maybeScheduleFlush()
         }
         for (const w of run) w.resolve()
+        run = []
       }
     } catch (err) {
       this.#fail(err)
+      // The run in flight left the queue already: #fail cannot reach it.
+      for (const w of run) w.reject(this.#offlineError())
     } finally {
       // Synchronous with the loop's last check of the queue: no append can slip in between.
       this.#writing = false
@@ -519,7 +522,7 @@ export class PartitionLog {
 
   /** Resolves once every offset below `target` is in the file. */
   #waitWritten(target: number): Promise<void> {
-    if (this.#failure !== null) return Promise.reject(this.#failure)
+    if (this.#failure !== null) return Promise.reject(this.#offlineError())
     if (target <= this.#writtenEndOffset) return Promise.resolve()
     return new Promise((resolve, reject) => this.#writtenWaiters.push({ target, resolve, reject }))
   }
@@ -862,6 +865,10 @@ export class PartitionLog {
   async delete(): Promise<void> {
     await this.close()
     await fs.promises.rm(this.dir, { recursive: true, force: true })
+  }
+
+  #offlineError(): KafkaProtocolError {
+    return new KafkaProtocolError(ErrorCode.KAFKA_STORAGE_ERROR, `log of ${this.topic}-${this.partition} is offline`)
   }
 
   /** Takes the log offline after an I/O error: pending and later operations fail with KAFKA_STORAGE_ERROR. */

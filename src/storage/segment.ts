@@ -24,7 +24,7 @@ export const INDEX_PERSIST_ENTRIES_MIN = 512
 export interface SegmentReadResult {
   /** Whole batches, possibly none (the first batch starts at or past maxOffset, or exceeds maxBytes). */
   readonly records: Buffer
-  /** Base offset of the first batch returned (the batch containing the requested offset). */
+  /** Base offset of the first batch returned (the batch containing the requested offset); the requested offset when none. */
   readonly firstOffset: number
   /** Last offset returned + 1; the requested offset when nothing is returned. */
   readonly nextOffset: number
@@ -480,7 +480,7 @@ export class Segment {
         const firstSize = batchSize(buf, start)
         const firstOffset = batchBaseOffset(buf, start)
         if (firstOffset >= maxOffset || (!minOneMessage && firstSize > maxBytes)) {
-          return { records: buf.subarray(0, 0), firstOffset, nextOffset: startOffset }
+          return { records: buf.subarray(0, 0), firstOffset: startOffset, nextOffset: startOffset }
         }
         if (start + firstSize > buf.length) {
           const batchPosition = pos + start
@@ -570,7 +570,11 @@ export class Segment {
         }
         return false
       })
-      if (position < 0) return 0
+      if (position < 0) {
+        // Nothing at or after `offset` here (an offset gap): the end simply moves to it.
+        this.#nextOffset = Math.max(this.baseOffset, offset)
+        return 0
+      }
       const removed = this.#size - position
       this.offsetIndex.truncateTo(offset)
       this.offsetIndex.truncateToPosition(position)

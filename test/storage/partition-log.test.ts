@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readdirSync } from 'node:fs'
+import { readdirSync, rmSync } from 'node:fs'
 import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
@@ -463,6 +463,51 @@ describe('PartitionLog truncation and flush', () => {
     scheduler.advance(1000)
     await log.whenIdle()
     assert.equal(log.recoveryPoint, 1)
+    await log.close()
+  })
+})
+
+describe('PartitionLog failures', () => {
+  it('goes offline after an I/O error: pending and later operations fail with KAFKA_STORAGE_ERROR', async () => {
+    const d = dir()
+    const failures: Error[] = []
+    const log = await openTestLog(d, testConfig({ 'segment.bytes': '300' }), fakeScheduler(), {
+      onFailure: (e) => failures.push(e),
+    })
+    await log.appendAsLeader(buildBatch({ valueBytes: 150 }), 0)
+    // The next append rolls; creating the new segment's files fails because the directory is gone.
+    rmSync(d, { recursive: true, force: true })
+    await assert.rejects(
+      log.appendAsLeader(buildBatch({ valueBytes: 150 }), 0),
+      rejectsWith(ErrorCode.KAFKA_STORAGE_ERROR),
+    )
+    assert.equal(log.isOffline, true)
+    assert.equal(failures.length, 1)
+    await assert.rejects(log.appendAsLeader(buildBatch(), 0), rejectsWith(ErrorCode.KAFKA_STORAGE_ERROR))
+    await assert.rejects(log.read(0, 100, 10, true), rejectsWith(ErrorCode.KAFKA_STORAGE_ERROR))
+    await log.close()
+  })
+})
+
+describe('PartitionLog follower appends', () => {
+  it('keeps offsets, allows gaps, rejects offsets below the log end, and truncates into a gap', async () => {
+    const log = await openTestLog(dir(), testConfig({ 'segment.bytes': '400' }), fakeScheduler())
+    await log.appendAsFollower(buildBatch({ baseOffset: 0, count: 2, partitionLeaderEpoch: 4 }))
+    await log.appendAsFollower(buildBatch({ baseOffset: 10, count: 2, partitionLeaderEpoch: 4 }))
+    await assert.rejects(log.appendAsFollower(buildBatch({ baseOffset: 5 })), rejectsWith(ErrorCode.INVALID_RECORD))
+    for (let i = 0; i < 5; i++) await log.appendAsFollower(buildBatch({ baseOffset: 100 + 10 * i, valueBytes: 100 }))
+    assert.equal(log.logEndOffset, 141)
+    const r = await log.read(5, 1 << 20, 141, true)
+    assert.equal(r.firstOffset, 10)
+    assert.equal(batchPartitionLeaderEpoch(r.records), 4)
+    await log.truncateTo(50)
+    assert.equal(log.logEndOffset, 50)
+    assert.equal((await log.appendAsLeader(buildBatch(), 5)).firstOffset, 50)
+    assert.deepEqual(await readAllBatches(log), [
+      [0, 1],
+      [10, 11],
+      [50, 50],
+    ])
     await log.close()
   })
 })
