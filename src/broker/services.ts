@@ -1,3 +1,4 @@
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
 import type { QuorumController } from '../metadata/controller/quorum-controller.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { ReplicaManager } from '../replication/replica-manager.ts'
@@ -54,4 +55,6 @@ export interface BrokerServices {
   readonly fetchSessions: FetchSessionCache
   /** The effective log configuration of a topic (broker defaults plus the topic's overrides). */
   readonly logConfigFor: (topic: string) => LogConfig
+  /** Consumer groups and committed offsets of the `__consumer_offsets` partitions this broker leads. */
+  readonly groupCoordinator: GroupCoordinator
 }

@@ -6,8 +6,11 @@ import { Listener } from '../broker/listener.ts'
 import type { BrokerServices } from '../broker/services.ts'
 import { createLogger, type Logger } from '../common/log.ts'
 import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
+import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
+import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.ts'
 import { QuorumController } from '../metadata/controller/quorum-controller.ts'
 import { ConfigResourceType } from '../metadata/image/configs-image.ts'
+import { MetadataDelta } from '../metadata/image/metadata-delta.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import { MetadataLoader } from '../metadata/metadata-loader.ts'
 import { randomUuid } from '../protocol/primitives/uuid.ts'
@@ -53,6 +56,7 @@ export class BrokerNode {
   readonly #loader: MetadataLoader
   readonly #logManager: LogManager
   readonly #replicaManager: ReplicaManager
+  readonly #groupCoordinator: GroupCoordinator
   readonly #listeners: Listener[]
   #stopping: Promise<void> | null = null
 
@@ -65,6 +69,7 @@ export class BrokerNode {
     loader: MetadataLoader
     logManager: LogManager
     replicaManager: ReplicaManager
+    groupCoordinator: GroupCoordinator
     listeners: Listener[]
   }) {
     this.config = parts.config
@@ -75,6 +80,7 @@ export class BrokerNode {
     this.#loader = parts.loader
     this.#logManager = parts.logManager
     this.#replicaManager = parts.replicaManager
+    this.#groupCoordinator = parts.groupCoordinator
     this.#listeners = parts.listeners
   }
 
@@ -130,6 +136,19 @@ export class BrokerNode {
     await controller.bootstrapIfEmpty()
     logManager.startup()
 
+    // Loads the __consumer_offsets partitions this broker leads, now and on every leadership change.
+    const groupCoordinator = new GroupCoordinator({
+      nodeId,
+      config: groupCoordinatorConfigFrom(config),
+      scheduler,
+      logger,
+      partition: (topic, p) => replicaManager.getPartition(topic, p),
+      createTopics: (topics) => controller.createTopics(topics, false),
+      metadata: () => loader.image,
+    })
+    loader.addPublisher(groupCoordinator)
+    groupCoordinator.onMetadataUpdate(new MetadataDelta(loader.image), loader.image)
+
     const dispatcher = new Dispatcher(HANDLERS)
     const services: BrokerServices = {
       apiVersions: dispatcher.apiVersions,
@@ -141,6 +160,7 @@ export class BrokerNode {
       replicaManager,
       fetchSessions: new FetchSessionCache(scheduler.clock),
       logConfigFor: (topic) => logConfigFor(topic, loader.image),
+      groupCoordinator,
     }
     const listeners = config.listeners.map(
       (l) =>
@@ -179,6 +199,7 @@ export class BrokerNode {
       loader,
       logManager,
       replicaManager,
+      groupCoordinator,
       listeners,
     })
     logger.info(
@@ -208,6 +229,8 @@ export class BrokerNode {
     if (this.#stopping !== null) return this.#stopping
     this.#stopping = (async () => {
       this.logger.info('samsa broker shutting down')
+      // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) instead of holding the drain.
+      this.#groupCoordinator.shutdown()
       await Promise.all(this.#listeners.map((l) => l.close(SHUTDOWN_DRAIN_MS_MAX)))
       await this.#logManager.shutdown()
       await this.#raft.shutdown()

@@ -2,13 +2,24 @@ import type { AnyApiHandler } from '../handler.ts'
 import { apiVersionsHandler } from './api-versions.ts'
 import { createPartitionsHandler } from './create-partitions.ts'
 import { createTopicsHandler } from './create-topics.ts'
+import { deleteGroupsHandler } from './delete-groups.ts'
 import { deleteTopicsHandler } from './delete-topics.ts'
 import { describeClusterHandler } from './describe-cluster.ts'
 import { describeConfigsHandler } from './describe-configs.ts'
+import { describeGroupsHandler } from './describe-groups.ts'
 import { fetchHandler } from './fetch.ts'
+import { findCoordinatorHandler } from './find-coordinator.ts'
+import { heartbeatHandler } from './heartbeat.ts'
+import { joinGroupHandler } from './join-group.ts'
+import { leaveGroupHandler } from './leave-group.ts'
+import { listGroupsHandler } from './list-groups.ts'
 import { listOffsetsHandler } from './list-offsets.ts'
 import { metadataHandler } from './metadata.ts'
+import { offsetCommitHandler } from './offset-commit.ts'
+import { offsetDeleteHandler } from './offset-delete.ts'
+import { offsetFetchHandler } from './offset-fetch.ts'
 import { produceHandler } from './produce.ts'
+import { syncGroupHandler } from './sync-group.ts'
 
 /**
  * Every API this broker serves, sorted by API key. Add a handler here and it is dispatched and
@@ -19,10 +30,21 @@ export const HANDLERS: readonly AnyApiHandler[] = [
   fetchHandler, // 1
   listOffsetsHandler, // 2
   metadataHandler, // 3
+  offsetCommitHandler, // 8
+  offsetFetchHandler, // 9
+  findCoordinatorHandler, // 10
+  joinGroupHandler, // 11
+  heartbeatHandler, // 12
+  leaveGroupHandler, // 13
+  syncGroupHandler, // 14
+  describeGroupsHandler, // 15
+  listGroupsHandler, // 16
   apiVersionsHandler, // 18
   createTopicsHandler, // 19
   deleteTopicsHandler, // 20
   describeConfigsHandler, // 32
   createPartitionsHandler, // 37
+  deleteGroupsHandler, // 42
+  offsetDeleteHandler, // 47
   describeClusterHandler, // 60
 ]
