@@ -5,7 +5,7 @@ import type { Logger } from '../common/log.ts'
 import type { Scheduler, Timer } from '../common/scheduler.ts'
 import { BackgroundTasks } from './background-tasks.ts'
 import type { Decompress } from './batch-records.ts'
-import { offsetCheckpointFile, type TopicPartitionOffset } from './checkpoint-file.ts'
+import { type CheckpointFile, offsetCheckpointFile, type TopicPartitionOffset } from './checkpoint-file.ts'
 import { writeFileAtomic } from './file-io.ts'
 import type { LogConfig } from './log-config.ts'
 import {
@@ -93,6 +93,8 @@ export class LogManager {
   #timers: Timer[] = []
   #background = new BackgroundTasks()
   #running = new Set<string>()
+  /** One instance per file, so writes to the same checkpoint are serialised. */
+  #checkpointFiles = new Map<string, CheckpointFile<TopicPartitionOffset>>()
   #shutdown = false
 
   private constructor(opts: LogManagerOptions, intervals: Intervals, hadCleanShutdown: boolean) {
@@ -371,7 +373,17 @@ export class LogManager {
       if (entries !== undefined && !log.isOffline)
         entries.push({ topic: log.topic, partition: log.partition, offset: value(log) })
     }
-    await Promise.all([...perDir].map(([dir, entries]) => offsetCheckpointFile(join(dir, name)).write(entries)))
+    await Promise.all([...perDir].map(([dir, entries]) => this.#checkpointFile(dir, name).write(entries)))
+  }
+
+  #checkpointFile(dir: string, name: string): CheckpointFile<TopicPartitionOffset> {
+    const path = join(dir, name)
+    let file = this.#checkpointFiles.get(path)
+    if (file === undefined) {
+      file = offsetCheckpointFile(path)
+      this.#checkpointFiles.set(path, file)
+    }
+    return file
   }
 
   checkpointRecoveryPoints(): Promise<void> {

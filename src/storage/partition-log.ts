@@ -109,7 +109,8 @@ const EMPTY = Buffer.alloc(0)
  * truncate, roll, retention and flush. It knows nothing of the network, groups or replication.
  *
  * Writes: an append validates, assigns offsets and updates the in-memory state (segment sizes, indexes,
- * logEndOffset) synchronously, before its first await, so appends issued in order get offsets in order.
+ * logEndOffset) before its first await, so appends issued in order get offsets in order; a roll creates
+ * the new segment's files in the background rather than delaying that.
  * The bytes are queued; one writer writes queued appends in order, coalescing those that arrived while a
  * write was in flight into one writev. An append's promise resolves once its bytes are in the file (page
  * cache), and after an fsync too when flush.messages says so. Reads never return bytes not yet written.

@@ -511,3 +511,25 @@ describe('PartitionLog follower appends', () => {
     await log.close()
   })
 })
+
+describe('PartitionLog concurrency', () => {
+  it('keeps order across rolls under concurrent appends, and survives an unclean reopen', async () => {
+    const d = dir()
+    const config = testConfig({ 'segment.bytes': '2000', 'index.interval.bytes': '300' })
+    const log = await openTestLog(d, config, fakeScheduler())
+    const infos = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => log.appendAsLeader(buildBatch({ count: 1 + (i % 3), valueBytes: 30 }), 0)),
+    )
+    const ranges = infos.map((i) => [i.firstOffset, i.lastOffset] as [number, number])
+    assert.ok(log.numberOfSegments > 10)
+    assert.deepEqual(await readAllBatches(log), ranges)
+    await log.whenIdle()
+    assert.equal(log.recoveryPoint, log.segmentInfos().at(-1)!.baseOffset)
+    const end = log.logEndOffset
+    await log.close()
+    const again = await openTestLog(d, config, fakeScheduler(), { recoveryPoint: 0 })
+    assert.equal(again.logEndOffset, end)
+    assert.deepEqual(await readAllBatches(again), ranges)
+    await again.close()
+  })
+})
