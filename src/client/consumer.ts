@@ -205,8 +205,8 @@ export class Consumer {
    * OFFSET_OUT_OF_RANGE with autoOffsetReset 'none'), once.
    */
   async poll(options: { maxWaitMs?: number } = {}): Promise<ConsumerRecord[]> {
-    this.#throwPendingError()
     if (this.#closed) return []
+    this.#throwPendingError()
     if (this.#completed.length === 0) {
       this.#kick(false)
       const waitMs = options.maxWaitMs ?? POLL_WAIT_MS_DEFAULT
@@ -218,6 +218,7 @@ export class Consumer {
         timer.cancel()
         if (this.#wake === wake) this.#wake = null
       }
+      if (this.#closed) return []
       this.#throwPendingError()
     }
     const records = this.#takeCompleted()
@@ -389,6 +390,7 @@ export class Consumer {
         else state.position = found.offset
       }
     } catch (err) {
+      if (this.#closed) return
       if (!isRetriable(err)) this.#pendingError ??= err
       for (const { state } of pending) this.#backOff(state, 3)
       this.#wakeUp()
@@ -446,6 +448,7 @@ export class Consumer {
       )
       this.#onFetchResponse(response, sent)
     } catch (err) {
+      if (this.#closed) return
       if (!isRetriable(err)) this.#pendingError ??= err
       if (needsMetadataRefresh(err)) this.#refreshMetadata()
       for (const { state } of sent) this.#backOff(state)
