@@ -74,12 +74,6 @@ function checkFrame(records: Buffer, pos: number): number {
  */
 export function validateLeaderAppend(records: Buffer, config: LogConfig, nowMs: number): AppendAnalysis {
   if (records.length === 0) throw invalidRecord('Produce request has no record batch')
-  if (records.length > config.segmentBytes) {
-    throw new KafkaProtocolError(
-      ErrorCode.RECORD_LIST_TOO_LARGE,
-      `Message batch size is ${records.length} bytes, which exceeds the maximum configured segment size of ${config.segmentBytes}.`,
-    )
-  }
   const createTime = config.messageTimestampType === MessageTimestampType.CreateTime
   const positions: number[] = []
   let offsetCount = 0
@@ -124,6 +118,12 @@ export function validateLeaderAppend(records: Buffer, config: LogConfig, nowMs: 
     offsetCount += delta + 1
     recordCount += count
     pos += size
+  }
+  if (records.length > config.segmentBytes) {
+    throw new KafkaProtocolError(
+      ErrorCode.RECORD_LIST_TOO_LARGE,
+      `Message batch size is ${records.length} bytes, which exceeds the maximum configured segment size of ${config.segmentBytes}.`,
+    )
   }
   if (offsetCount > INT32_MAX) throw invalidRecord('Append spans more offsets than a segment can address')
   return { positions, offsetCount, recordCount, maxTimestamp, maxTimestampPosition }

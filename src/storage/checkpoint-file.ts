@@ -50,7 +50,7 @@ export function parseCheckpoint<T>(
   return entries
 }
 
-/** One checkpoint file. */
+/** One checkpoint file; keep one instance per path so its writes are serialised. Single-threaded (event loop). */
 export class CheckpointFile<T> {
   readonly path: string
   readonly version: number

@@ -160,15 +160,20 @@ export class LogManager {
       const key = topicPartitionKey(tp.topic, tp.partition)
       const previous = this.#logDirOf.get(key)
       if (previous !== undefined) throw new Error(`Duplicate log directories for ${key} in ${previous} and ${dir}`)
-      const log = await PartitionLog.open(join(dir, entry.name), tp.topic, tp.partition, this.#o.configFor(tp.topic), {
-        scheduler: this.#o.scheduler,
-        logger: this.#o.logger,
-        hadCleanShutdown,
-        recoveryPoint: recoveryPoints.get(key) ?? 0,
-        logStartOffset: logStartOffsets.get(key) ?? 0,
-        highWatermark: highWatermarks.get(key) ?? 0,
-        ...this.#logOptions(dir),
-      })
+      let log: PartitionLog
+      try {
+        log = await PartitionLog.open(join(dir, entry.name), tp.topic, tp.partition, this.#o.configFor(tp.topic), {
+          scheduler: this.#o.scheduler,
+          logger: this.#o.logger,
+          hadCleanShutdown,
+          recoveryPoint: recoveryPoints.get(key) ?? 0,
+          logStartOffset: logStartOffsets.get(key) ?? 0,
+          highWatermark: highWatermarks.get(key) ?? 0,
+          ...this.#logOptions(dir),
+        })
+      } catch (err) {
+        throw new Error(`Failed to load log ${join(dir, entry.name)}: ${(err as Error).message}`, { cause: err })
+      }
       this.#logs.set(key, log)
       this.#logDirOf.set(key, dir)
       loaded++
