@@ -69,6 +69,7 @@ export class ReplicaManager implements MetadataPublisher {
   readonly #o: ReplicaManagerOptions
   readonly #log: Logger
   readonly #partitions = new Map<string, Partition>()
+  #strayLogsChecked = false
 
   constructor(o: ReplicaManagerOptions) {
     this.#o = o
@@ -88,6 +89,10 @@ export class ReplicaManager implements MetadataPublisher {
   }
 
   async onMetadataUpdate(delta: MetadataDelta, image: MetadataImage): Promise<void> {
+    if (!this.#strayLogsChecked) {
+      this.#strayLogsChecked = true
+      await this.#deleteStrayLogs(image)
+    }
     for (const topic of delta.deletedTopics.values()) {
       for (const p of topic.partitions.keys()) {
         const partition = this.#partitions.get(key(topic.name, p))
@@ -125,6 +130,26 @@ export class ReplicaManager implements MetadataPublisher {
     if (delta.hasConfigChanges) {
       for (const partition of this.#partitions.values())
         partition.log.updateConfig(this.#o.logConfigFor(partition.topic, image))
+    }
+  }
+
+  /**
+   * At the first metadata publication after start-up, logs on disk whose topic no longer exists (or is
+   * a new topic with the same name) or whose replica moved elsewhere were deleted while this broker was
+   * away: remove them, as Kafka does with stray logs.
+   */
+  async #deleteStrayLogs(image: MetadataImage): Promise<void> {
+    for (const log of this.#o.logManager.allLogs()) {
+      const topic = image.topics.getTopic(log.topic)
+      const reg = topic?.partitions.get(log.partition)
+      const stray =
+        topic === undefined ||
+        reg === undefined ||
+        !reg.replicas.includes(this.#o.nodeId) ||
+        (log.topicId !== null && log.topicId !== topic.topicId)
+      if (!stray) continue
+      this.#log.info({ topic: log.topic, partition: log.partition }, 'deleting stray log')
+      await this.#o.logManager.deleteLog(log.topic, log.partition)
     }
   }
 

@@ -8,12 +8,15 @@ import { createLogger, type Logger } from '../common/log.ts'
 import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
 import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.ts'
+import { PartitionCoordinatorLog } from '../coordinator/runtime/coordinator-log.ts'
 import { QuorumController } from '../metadata/controller/quorum-controller.ts'
 import { ConfigResourceType } from '../metadata/image/configs-image.ts'
 import { MetadataDelta } from '../metadata/image/metadata-delta.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import { MetadataLoader } from '../metadata/metadata-loader.ts'
+import { CONSUMER_OFFSETS_TOPIC } from '../metadata/topic-names.ts'
 import { randomUuid } from '../protocol/primitives/uuid.ts'
+import { type CompressionType, decompressAsync } from '../protocol/records/compression/index.ts'
 import { LocalRaftClient } from '../raft/local-raft-client.ts'
 import { ReplicaManager } from '../replication/replica-manager.ts'
 import { buildLogConfig, type LogConfig } from '../storage/log-config.ts'
@@ -117,6 +120,8 @@ export class BrokerNode {
       scheduler,
       logger,
       brokerConfig: config.logDefaults(),
+      // Timestamp lookups inside compressed batches decode them with the protocol's codecs, off the loop where possible.
+      decompress: (compression, data) => decompressAsync(compression as CompressionType, data),
     })
     const replicaManager = new ReplicaManager({ nodeId, logManager, logConfigFor, scheduler, logger })
     loader.addPublisher(replicaManager)
@@ -142,7 +147,11 @@ export class BrokerNode {
       config: groupCoordinatorConfigFrom(config),
       scheduler,
       logger,
-      partition: (topic, p) => replicaManager.getPartition(topic, p),
+      leaderLog: (p, topicId) => {
+        const partition = replicaManager.getPartition(CONSUMER_OFFSETS_TOPIC, p)
+        if (partition?.isLeader !== true || partition.topicId !== topicId) return undefined
+        return new PartitionCoordinatorLog(partition, scheduler, config.getInt('offsets.commit.timeout.ms'))
+      },
       createTopics: (topics) => controller.createTopics(topics, false),
       metadata: () => loader.image,
     })
