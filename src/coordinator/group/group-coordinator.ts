@@ -8,8 +8,7 @@ import { CONSUMER_OFFSETS_TOPIC } from '../../metadata/topic-names.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { CreateTopicsRequestCreatableTopic } from '../../protocol/generated/create-topics.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
-import type { Partition } from '../../replication/partition.ts'
-import { PartitionCoordinatorLog } from '../runtime/coordinator-log.ts'
+import type { CoordinatorLog } from '../runtime/coordinator-log.ts'
 import { CoordinatorRuntime, ShardState } from '../runtime/coordinator-runtime.ts'
 import type { CoordinatorResult } from '../runtime/coordinator-shard.ts'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.ts'
@@ -22,8 +21,11 @@ export interface GroupCoordinatorOptions {
   readonly config: GroupCoordinatorConfig
   readonly scheduler: Scheduler
   readonly logger: Logger
-  /** The replica of a partition hosted on this broker (ReplicaManager.getPartition). */
-  readonly partition: (topic: string, partition: number) => Partition | undefined
+  /**
+   * The log of a `__consumer_offsets` partition when this broker hosts and leads it (for this topic id);
+   * node.ts wraps ReplicaManager's Partition in a PartitionCoordinatorLog.
+   */
+  readonly leaderLog: (partition: number, topicId: string) => CoordinatorLog | undefined
   /** Creates topics through the controller (QuorumController.createTopics). */
   readonly createTopics: (topics: CreateTopicsRequestCreatableTopic[]) => Promise<CreateTopicResult[]>
   /** The newest metadata image. */
@@ -91,13 +93,9 @@ export class GroupCoordinator implements MetadataPublisher {
     }
     if (topic !== undefined) {
       for (const [p, reg] of topic.partitions) {
-        const partition = this.#o.partition(CONSUMER_OFFSETS_TOPIC, p)
-        if (reg.leader === this.#o.nodeId && partition?.isLeader === true && partition.topicId === topic.topicId) {
-          this.runtime.scheduleLoad(
-            p,
-            reg.leaderEpoch,
-            new PartitionCoordinatorLog(partition, this.#o.scheduler, this.config.offsetCommitTimeoutMs),
-          )
+        const log = reg.leader === this.#o.nodeId ? this.#o.leaderLog(p, topic.topicId) : undefined
+        if (log !== undefined) {
+          this.runtime.scheduleLoad(p, reg.leaderEpoch, log)
         } else {
           this.runtime.scheduleUnload(p)
         }

@@ -15,6 +15,8 @@ export interface CoordinatorTimer<R> {
   isScheduled(key: string): boolean
 }
 
+const STALE: CoordinatorResult<void, never> = { records: [], response: undefined, replayRecords: false }
+
 interface Entry {
   readonly timer: Timer
 }
@@ -37,8 +39,13 @@ export class ShardTimer<R> implements CoordinatorTimer<R> {
     const entry: Entry = {
       timer: this.#scheduler.schedule(delayMs, () => {
         if (this.#entries.get(key) !== entry) return
-        this.#entries.delete(key)
-        this.#enqueue(key, op)
+        // Checked again when the operation runs: a timer rescheduled or cancelled while its operation
+        // waited in the queue must not act (Kafka's EventBasedCoordinatorTimer does the same).
+        this.#enqueue(key, () => {
+          if (this.#entries.get(key) !== entry) return STALE
+          this.#entries.delete(key)
+          return op()
+        })
       }),
     }
     this.#entries.set(key, entry)
