@@ -63,7 +63,7 @@ export interface TopicInfo {
   /** Base64 topic id (Metadata v10+), the all-zero id otherwise. */
   topicId: string
   isInternal: boolean
-  /** Sorted by partition id. */
+  /** Indexed by partition id (partitions[i].partition === i). */
   partitions: PartitionInfo[]
 }
 
@@ -370,6 +370,10 @@ export class Cluster {
         offlineReplicas: p.offlineReplicas,
       }))
       partitions.sort((a, b) => a.partition - b.partition)
+      // Index = partition id even if the broker left one out (it then has no leader until the next refresh).
+      for (let i = 0; i < partitions.length; i++) {
+        if (partitions[i]!.partition !== i) partitions.splice(i, 0, missingPartition(i))
+      }
       topics.set(t.name, {
         name: t.name,
         errorCode: t.errorCode,
@@ -380,6 +384,18 @@ export class Cluster {
     }
     this.#topics = topics
     this.#metadataAtMs = this.scheduler.clock.monotonicMs()
+  }
+}
+
+function missingPartition(partition: number): PartitionInfo {
+  return {
+    partition,
+    errorCode: ErrorCode.LEADER_NOT_AVAILABLE,
+    leader: -1,
+    leaderEpoch: -1,
+    replicas: [],
+    isr: [],
+    offlineReplicas: [],
   }
 }
 

@@ -104,6 +104,7 @@ export class Consumer {
   #wake: { promise: Promise<void>; resolve: () => void } | null = null
   #timer: { timer: Timer; atMs: number } | null = null
   #refreshing = false
+  #fetchRound = 0
   #closed = false
 
   constructor(options: ConsumerOptions) {
@@ -402,6 +403,10 @@ export class Consumer {
 
   async #fetch(node: number, states: PartitionState[]): Promise<void> {
     this.#fetchingNodes.add(node)
+    // Rotate the partition order: only the first partition with data is sure to get a whole batch larger
+    // than maxPartitionBytes (KIP-74), so every partition gets its turn at the front.
+    const shift = this.#fetchRound++ % states.length
+    if (shift > 0) states = [...states.slice(shift), ...states.slice(0, shift)]
     const sent = states.map((s) => ({ state: s, epoch: s.epoch, fetchOffset: s.position! }))
     for (const s of states) s.fetching = true
     try {

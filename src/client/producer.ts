@@ -131,8 +131,8 @@ export class Producer {
   readonly #partitioner: Partitioner
   /** Batches still accepting records, by topic, partition and acks. */
   readonly #open = new Map<string, ProducerBatch>()
-  /** Closed batches waiting to be sent (retries go to the front). */
-  #ready: ProducerBatch[] = []
+  /** Closed batches waiting to be sent, a FIFO per partition (and acks); retries go to the front. */
+  readonly #ready = new Map<string, ProducerBatch[]>()
   readonly #inFlightByNode = new Map<number, number>()
   #bufferedBytes = 0
   #outstandingBatches = 0
@@ -245,7 +245,7 @@ export class Producer {
     index: number,
     nowMs: number,
   ): ProducerBatch {
-    const key = `${topic}\0${partition}\0${acks}`
+    const key = batchKey(topic, partition, acks)
     let batch = this.#open.get(key)
     if (batch !== undefined && batch.bytes + bytes > this.#batchBytes) {
       this.#closeBatch(batch)
@@ -281,11 +281,13 @@ export class Producer {
   }
 
   #closeBatch(batch: ProducerBatch): void {
-    const key = `${batch.topic}\0${batch.partition}\0${batch.acks}`
+    const key = batchKey(batch.topic, batch.partition, batch.acks)
     if (this.#open.get(key) !== batch) return
     this.#open.delete(key)
     batch.state = 'ready'
-    this.#ready.push(batch)
+    const queue = this.#ready.get(key)
+    if (queue === undefined) this.#ready.set(key, [batch])
+    else queue.push(batch)
   }
 
   #scheduleLinger(delayMs: number): void {
@@ -305,55 +307,56 @@ export class Producer {
 
   /**
    * Moves ready batches into Produce requests: per leader, at most `maxInFlightRequests` requests, one
-   * batch per partition per request, up to `requestBytesMax`. Batches whose leader is unknown wait for a
-   * metadata refresh; batches backing off wait for their retry time.
+   * batch per partition per request, up to `requestBytesMax`. Each round takes the head batch of every
+   * partition queue, so the cost is per partition, not per queued batch. Batches whose leader is unknown
+   * wait for a metadata refresh; a batch backing off holds back its partition (keeping order).
    */
   #drain(): void {
-    if (this.#ready.length === 0) return
+    if (this.#ready.size === 0) return
     const nowMs = this.#cluster.scheduler.clock.nowMs()
-    const requests = new Map<string, { node: number; acks: Acks; batches: ProducerBatch[]; bytes: number }>()
-    const waiting: ProducerBatch[] = []
-    const inRequest = new Set<string>()
     let needMetadata = false
     let nextRetryMs = Number.POSITIVE_INFINITY
-    for (const batch of this.#ready) {
-      if (nowMs - batch.createdMs >= this.#deliveryTimeoutMs) {
-        this.#fail(batch, new ClientTimeoutError(`${batch.topic}-${batch.partition}: batch not delivered in time`))
-        continue
+    for (;;) {
+      const round = new Map<string, { node: number; acks: Acks; batches: ProducerBatch[]; bytes: number }>()
+      for (const [key, queue] of this.#ready) {
+        let batch = queue[0]
+        while (batch !== undefined && nowMs - batch.createdMs >= this.#deliveryTimeoutMs) {
+          queue.shift()
+          this.#fail(batch, new ClientTimeoutError(`${batch.topic}-${batch.partition}: batch not delivered in time`))
+          batch = queue[0]
+        }
+        if (batch === undefined) {
+          this.#ready.delete(key)
+          continue
+        }
+        if (batch.retryAtMs > nowMs) {
+          nextRetryMs = Math.min(nextRetryMs, batch.retryAtMs)
+          continue
+        }
+        const leader = this.#cluster.topic(batch.topic)?.partitions[batch.partition]?.leader ?? -1
+        if (leader < 0) {
+          needMetadata = true
+          continue
+        }
+        const requestKey = `${leader}\0${batch.acks}`
+        let request = round.get(requestKey)
+        if (request === undefined) {
+          const inFlight = this.#inFlightByNode.get(leader) ?? 0
+          if (inFlight >= this.#maxInFlightRequests) continue
+          this.#inFlightByNode.set(leader, inFlight + 1)
+          request = { node: leader, acks: batch.acks, batches: [], bytes: 0 }
+          round.set(requestKey, request)
+        }
+        if (request.bytes > 0 && request.bytes + batch.bytes > this.#requestBytesMax) continue
+        queue.shift()
+        if (queue.length === 0) this.#ready.delete(key)
+        batch.state = 'in-flight'
+        request.batches.push(batch)
+        request.bytes += batch.bytes
       }
-      if (batch.retryAtMs > nowMs) {
-        nextRetryMs = Math.min(nextRetryMs, batch.retryAtMs)
-        waiting.push(batch)
-        continue
-      }
-      const leader = this.#cluster.topic(batch.topic)?.partitions[batch.partition]?.leader ?? -1
-      if (leader < 0) {
-        needMetadata = true
-        waiting.push(batch)
-        continue
-      }
-      const tp = `${batch.topic}\0${batch.partition}`
-      const requestKey = `${leader}\0${batch.acks}`
-      let request = requests.get(requestKey)
-      const inFlight = this.#inFlightByNode.get(leader) ?? 0
-      if (request === undefined && inFlight < this.#maxInFlightRequests) {
-        request = { node: leader, acks: batch.acks, batches: [], bytes: 0 }
-        requests.set(requestKey, request)
-        this.#inFlightByNode.set(leader, inFlight + 1)
-      }
-      const fits =
-        request !== undefined && (request.bytes === 0 || request.bytes + batch.bytes <= this.#requestBytesMax)
-      if (request === undefined || !fits || inRequest.has(tp)) {
-        waiting.push(batch)
-        continue
-      }
-      inRequest.add(tp)
-      batch.state = 'in-flight'
-      request.batches.push(batch)
-      request.bytes += batch.bytes
+      if (round.size === 0) break
+      for (const r of round.values()) void this.#sendRequest(r.node, r.acks, r.batches)
     }
-    this.#ready = waiting
-    for (const r of requests.values()) void this.#sendRequest(r.node, r.acks, r.batches)
     if (needMetadata) this.#refreshMetadata()
     if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleDrain(nextRetryMs - nowMs)
   }
@@ -372,7 +375,7 @@ export class Producer {
   #refreshMetadata(): void {
     if (this.#refreshing || this.#closed) return
     this.#refreshing = true
-    const topics = [...new Set(this.#ready.map((b) => b.topic))]
+    const topics = [...new Set([...this.#ready.values()].flatMap((q) => (q[0] === undefined ? [] : [q[0].topic])))]
     this.#cluster
       .refreshMetadata(topics)
       .catch(() => undefined)
@@ -458,7 +461,10 @@ export class Producer {
     const backoffMs = this.#cluster.backoffMs(batch.attempts - 1)
     batch.retryAtMs = this.#cluster.scheduler.clock.nowMs() + backoffMs
     batch.state = 'ready'
-    this.#ready.unshift(batch)
+    const key = batchKey(batch.topic, batch.partition, batch.acks)
+    const queue = this.#ready.get(key)
+    if (queue === undefined) this.#ready.set(key, [batch])
+    else queue.unshift(batch)
     if (needsMetadataRefresh(err)) this.#refreshMetadata()
     this.#scheduleDrain(backoffMs)
   }
@@ -512,6 +518,10 @@ export class Producer {
     this.#spaceFreed ??= withResolvers<void>()
     return this.#spaceFreed.promise
   }
+}
+
+function batchKey(topic: string, partition: number, acks: Acks): string {
+  return `${topic}\0${partition}\0${acks}`
 }
 
 function groupByTopic(batches: readonly ProducerBatch[]): ProduceRequestTopicProduceData[] {

@@ -200,6 +200,36 @@ describe('Consumer against an embedded broker', () => {
     }
   })
 
+  it('receives batches larger than maxPartitionBytes on every partition', async () => {
+    const t = 'consume-large'
+    await admin.createTopics([{ topic: t, numPartitions: 3 }])
+    const big = Buffer.alloc(200_000, 3)
+    const p = new Producer({ bootstrapServers: broker.bootstrap, lingerMs: 0 })
+    try {
+      for (let part = 0; part < 3; part++) {
+        await p.send({ topic: t, messages: [0, 1].map(() => ({ value: big, partition: part })) })
+      }
+    } finally {
+      await p.close()
+    }
+    const c = consumer({ maxPartitionBytes: 1024, maxBytes: 4096 })
+    try {
+      await c.assignAll(t, 'earliest')
+      const records = await pollCount(c, 6)
+      assert.deepEqual(records.map((r) => `${r.partition}:${r.offset}`).sort(), [
+        '0:0',
+        '0:1',
+        '1:0',
+        '1:1',
+        '2:0',
+        '2:1',
+      ])
+      for (const r of records) assert.equal(r.value?.length, big.length)
+    } finally {
+      await c.close()
+    }
+  })
+
   it('consumes many records across partitions without loss or duplicates', async () => {
     const t = 'consume-many'
     const count = 20_000
