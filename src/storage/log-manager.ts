@@ -266,10 +266,9 @@ export class LogManager {
     const dir = join(logDir, partitionDirName(topic, partition))
     await fs.promises.mkdir(dir, { recursive: true })
     await writePartitionMetadata(dir, topicId)
-    const log = await PartitionLog.open(dir, topic, partition, config, {
+    const log = PartitionLog.createEmpty(dir, topic, partition, topicId, config, {
       scheduler: this.#o.scheduler,
       logger: this.#o.logger,
-      hadCleanShutdown: false,
       ...this.#logOptions(logDir),
     })
     this.#logs.set(key, log)

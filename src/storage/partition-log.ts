@@ -19,7 +19,7 @@ import type { Decompress } from './batch-records.ts'
 import { WRITEV_BUFFERS_MAX, writevAt } from './file-io.ts'
 import { type LogConfig, MessageTimestampType, maxSegmentMs } from './log-config.ts'
 import { readPartitionMetadataSync, writePartitionMetadata } from './partition-metadata-file.ts'
-import { loadLogSync } from './recovery.ts'
+import { type LoadedLog, loadLogSync } from './recovery.ts'
 import { INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
 
 export interface AppendInfo {
@@ -160,7 +160,7 @@ export class PartitionLog {
     partition: number,
     config: LogConfig,
     opts: PartitionLogOptions,
-    loaded: ReturnType<typeof loadLogSync>,
+    loaded: LoadedLog,
     topicId: string | null,
   ) {
     this.dir = dir
@@ -218,6 +218,37 @@ export class PartitionLog {
       'log loaded',
     )
     return log
+  }
+
+  /**
+   * A new, empty log in a directory that was just created (CreateTopics, CreatePartitions). Unlike
+   * `open`, it makes no synchronous file call: the first segment's files are created in the background
+   * and the first write waits for them.
+   */
+  static createEmpty(
+    dir: string,
+    topic: string,
+    partition: number,
+    topicId: string,
+    config: LogConfig,
+    opts: PartitionLogOptions,
+  ): PartitionLog {
+    const nowMs = opts.scheduler.clock.nowMs()
+    const segment = Segment.createNew(dir, 0, {
+      segmentIndexBytes: config.segmentIndexBytes,
+      indexIntervalBytes: config.indexIntervalBytes,
+      rollJitterMs: randomSegmentJitterMs(config),
+      nowMs,
+    })
+    const loaded: LoadedLog = {
+      segments: [segment],
+      logStartOffset: 0,
+      logEndOffset: 0,
+      recoveryPoint: 0,
+      recoveredSegments: 0,
+      truncatedBytes: 0,
+    }
+    return new PartitionLog(dir, topic, partition, config, opts, loaded, topicId)
   }
 
   get config(): LogConfig {
