@@ -84,6 +84,21 @@ describe('Admin against an embedded broker', () => {
     await assert.rejects(admin.describeTopics(['admin-missing']), kafkaError('UNKNOWN_TOPIC_OR_PARTITION'))
   })
 
+  it('creates a topic from an explicit replica assignment', async () => {
+    const { brokers } = await admin.describeCluster()
+    const nodeId = brokers[0]!.nodeId
+    await admin.createTopics([{ topic: 'admin-assigned', assignments: { 0: [nodeId], 1: [nodeId], 2: [nodeId] } }])
+    const [t] = await admin.describeTopics(['admin-assigned'])
+    assert.deepEqual(
+      t?.partitions.map((p) => [p.partition, p.replicas]),
+      [
+        [0, [nodeId]],
+        [1, [nodeId]],
+        [2, [nodeId]],
+      ],
+    )
+  })
+
   it('describes the cluster', async () => {
     const cluster = await admin.describeCluster()
     assert.equal(typeof cluster.clusterId, 'string')

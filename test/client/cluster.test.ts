@@ -8,6 +8,7 @@ import { Cluster } from '../../src/client/cluster.ts'
 import { ClientConnectionError, KafkaResponseError } from '../../src/client/errors.ts'
 import { Producer } from '../../src/client/producer.ts'
 import { ConfigError } from '../../src/common/errors.ts'
+import { FakeScheduler } from '../../src/common/scheduler.ts'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
 import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
 import {
@@ -169,6 +170,31 @@ describe('Cluster and retries (fake broker)', () => {
     }
   })
 
+  it('holds a batch for lingerMs on the scheduler, then sends the records of both send() calls at once', async () => {
+    const scheduler = new FakeScheduler()
+    const p = new Producer({ bootstrapServers: `127.0.0.1:${fake.port}`, lingerMs: 100, scheduler })
+    try {
+      await p.cluster.refreshMetadata(['t'])
+      const first = p.send({ topic: 't', messages: [{ value: 'a' }] })
+      const second = p.send({ topic: 't', messages: [{ value: 'b' }] })
+      await settle()
+      scheduler.advance(99)
+      await settle()
+      assert.equal(produceRequests, 0)
+      scheduler.advance(1)
+      const results = [...(await first), ...(await second)]
+      assert.equal(produceRequests, 1)
+      // One batch: the fake gives each batch one base offset, the records follow it.
+      assert.deepEqual(
+        results.map((r) => r.offset),
+        [0, 1],
+      )
+      assert.equal(results[0]!.timestamp, scheduler.nowMs() - 100)
+    } finally {
+      await p.close()
+    }
+  })
+
   it('coalesces concurrent metadata refreshes and reuses one connection', async () => {
     const cluster = new Cluster({ bootstrapServers: `127.0.0.1:${fake.port}` })
     try {
@@ -214,3 +240,8 @@ describe('Cluster and retries (fake broker)', () => {
     await cluster.close()
   })
 })
+
+/** Lets pending socket I/O and promise callbacks run (a few event-loop turns; no clock involved). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+}
