@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { registerBrokerCommand } from './commands/broker.ts'
+import { registerConsumeCommand } from './commands/consume.ts'
+import { registerProduceCommand } from './commands/produce.ts'
+import { registerTopicsCommand } from './commands/topics.ts'
 
 const program = new Command()
 program.name('samsa').description('Samsa: a Kafka-compatible event streaming platform for Node.js').version('0.1.0')
 registerBrokerCommand(program)
+registerTopicsCommand(program)
+registerProduceCommand(program)
+registerConsumeCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`samsa: ${err instanceof Error ? err.message : String(err)}`)

@@ -1,0 +1,122 @@
+/**
+ * The `samsa` command against a broker: topics, produce and consume go over the wire through the client
+ * module, as they would against any Kafka cluster.
+ */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { after, before, describe, it } from 'node:test'
+import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
+import { CLI } from '../helpers/broker-process.ts'
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function samsa(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input ?? '')
+  })
+}
+
+describe('samsa CLI', () => {
+  let broker: EmbeddedBroker
+  let b: string[]
+  before(async () => {
+    broker = await startBroker()
+    b = ['--bootstrap-server', broker.bootstrap]
+  })
+  after(() => broker.close())
+
+  it('creates, lists, describes and deletes topics', async () => {
+    const created = await samsa([
+      'topics',
+      'create',
+      'orders',
+      '--partitions',
+      '3',
+      '--config',
+      'retention.ms=3600000',
+      ...b,
+    ])
+    assert.equal(created.code, 0, created.stderr)
+    assert.match(created.stdout, /Created topic orders \(3 partitions, replication factor 1\)/)
+
+    const list = await samsa(['topics', 'list', '--json', ...b])
+    assert.deepEqual(JSON.parse(list.stdout), ['orders'])
+
+    const described = await samsa(['topics', 'describe', 'orders', '--json', ...b])
+    const [topic] = JSON.parse(described.stdout) as {
+      name: string
+      partitions: { partition: number; leader: number }[]
+      configs: Record<string, string>
+    }[]
+    assert.equal(topic?.name, 'orders')
+    assert.deepEqual(
+      topic?.partitions.map((p) => p.partition),
+      [0, 1, 2],
+    )
+    assert.equal(topic?.configs['retention.ms'], '3600000')
+
+    const again = await samsa(['topics', 'create', 'orders', ...b])
+    assert.equal(again.code, 1)
+    assert.match(again.stderr, /TOPIC_ALREADY_EXISTS/)
+    assert.equal((await samsa(['topics', 'create', 'orders', '--if-not-exists', ...b])).code, 0)
+
+    const deleted = await samsa(['topics', 'delete', 'orders', ...b])
+    assert.equal(deleted.code, 0, deleted.stderr)
+    assert.deepEqual(JSON.parse((await samsa(['topics', 'list', '--json', ...b])).stdout), [])
+  })
+
+  it("refuses an invalid topic name with Kafka's error", async () => {
+    const r = await samsa(['topics', 'create', 'no spaces', ...b])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /INVALID_TOPIC_EXCEPTION/)
+  })
+
+  it('produces keyed records with headers from standard input and consumes them back as JSON', async () => {
+    assert.equal((await samsa(['topics', 'create', 'events', '--partitions', '1', ...b])).code, 0)
+    const lines = Array.from({ length: 50 }, (_, i) => `key-${i % 5}:value-${i}`).join('\n')
+    const produced = await samsa(
+      ['produce', 'events', '--key-separator', ':', '--header', 'source=cli', '--compression', 'lz4', ...b],
+      lines,
+    )
+    assert.equal(produced.code, 0, produced.stderr)
+    assert.match(produced.stderr, /Produced 50 record/)
+
+    const consumed = await samsa(['consume', 'events', '--from-beginning', '--max-messages', '50', '--json', ...b])
+    assert.equal(consumed.code, 0, consumed.stderr)
+    const records = consumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { offset: number; key: string; value: string; headers: Record<string, string> })
+    assert.equal(records.length, 50)
+    records.forEach((r, i) => {
+      assert.equal(r.offset, i)
+      assert.equal(r.key, `key-${i % 5}`)
+      assert.equal(r.value, `value-${i}`)
+      assert.deepEqual(r.headers, { source: 'cli' })
+    })
+
+    const fromOffset = await samsa([
+      'consume',
+      'events',
+      '--partition',
+      '0',
+      '--offset',
+      '45',
+      '--timeout-ms',
+      '1000',
+      ...b,
+    ])
+    assert.deepEqual(fromOffset.stdout.trim().split('\n'), ['value-45', 'value-46', 'value-47', 'value-48', 'value-49'])
+  })
+})
