@@ -65,6 +65,8 @@ interface PartitionState {
   fetching: boolean
   buffered: CompletedFetch | null
   retryAtMs: number
+  /** Failed fetches or resets in a row, for the backoff. */
+  failures: number
   highWatermark: number
 }
 
@@ -149,6 +151,7 @@ export class Consumer {
         fetching: false,
         buffered: null,
         retryAtMs: 0,
+        failures: 0,
         highWatermark: -1,
       }
       this.#assignments.set(key, state)
@@ -259,6 +262,7 @@ export class Consumer {
     state.epoch++
     state.buffered = null
     state.retryAtMs = 0
+    state.failures = 0
     if (typeof offset === 'number') {
       state.position = offset
       state.resetTo = null
@@ -293,13 +297,13 @@ export class Consumer {
   /** Starts what can start now: position resets, metadata refreshes and fetches. */
   #kick(refresh: boolean): void {
     if (this.#closed) return
-    const nowMs = this.#cluster.scheduler.clock.nowMs()
+    const monotonicMs = this.#cluster.scheduler.clock.monotonicMs()
     const toReset: PartitionState[] = []
     const byNode = new Map<number, PartitionState[]>()
     let needMetadata = refresh
     let nextRetryMs = Number.POSITIVE_INFINITY
     for (const state of this.#assignments.values()) {
-      if (state.retryAtMs > nowMs) {
+      if (state.retryAtMs > monotonicMs) {
         nextRetryMs = Math.min(nextRetryMs, state.retryAtMs)
         continue
       }
@@ -324,11 +328,11 @@ export class Consumer {
     if (toReset.length > 0) void this.#resetPositions(toReset)
     for (const [node, states] of byNode) void this.#fetch(node, states)
     if (needMetadata) this.#refreshMetadata()
-    if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleKick(nextRetryMs - nowMs)
+    if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleKick(nextRetryMs - monotonicMs)
   }
 
   #scheduleKick(delayMs: number): void {
-    const atMs = this.#cluster.scheduler.clock.nowMs() + delayMs
+    const atMs = this.#cluster.scheduler.clock.monotonicMs() + delayMs
     if (this.#timer !== null && this.#timer.atMs <= atMs) return
     this.#timer?.timer.cancel()
     const timer = this.#cluster.scheduler.schedule(delayMs, () => {
@@ -356,8 +360,10 @@ export class Consumer {
       })
   }
 
-  #backOff(state: PartitionState, attempt = 0): void {
-    state.retryAtMs = this.#cluster.scheduler.clock.nowMs() + this.#cluster.backoffMs(attempt)
+  /** Holds the partition back, longer after each failure in a row (up to retryBackoffMaxMs). */
+  #backOff(state: PartitionState): void {
+    const attempt = state.failures++
+    state.retryAtMs = this.#cluster.scheduler.clock.monotonicMs() + this.#cluster.backoffMs(attempt)
   }
 
   async #resetPositions(states: PartitionState[]): Promise<void> {
@@ -370,7 +376,7 @@ export class Consumer {
           partition: state.partition,
           message: 'no offset to start from and autoOffsetReset is none',
         })
-        this.#backOff(state, 10)
+        this.#backOff(state)
         continue
       }
       const r = state.resetTo
@@ -386,6 +392,7 @@ export class Consumer {
         const { state, epoch } = pending[i]!
         const found = offsets[i]!
         if (state.epoch !== epoch) continue
+        state.failures = 0
         // A time after the last record: start at the end, as Kafka's consumer does.
         if (found.offset < 0) state.resetTo = 'latest'
         else state.position = found.offset
@@ -393,7 +400,7 @@ export class Consumer {
     } catch (err) {
       if (this.#closed) return
       if (!isRetriable(err)) this.#pendingError ??= err
-      for (const { state } of pending) this.#backOff(state, 3)
+      for (const { state } of pending) this.#backOff(state)
       this.#wakeUp()
     } finally {
       for (const { state } of pending) state.resetting = false
@@ -483,13 +490,14 @@ export class Consumer {
         arrived = true
         continue
       }
+      state.failures = 0
       if (data.highWatermark >= 0) state.highWatermark = data.highWatermark
       let completed: CompletedFetch | null
       try {
         completed = this.#decode(state, epoch, fetchOffset, data)
       } catch (err) {
         this.#pendingError ??= err
-        this.#backOff(state, 3)
+        this.#backOff(state)
         arrived = true
         continue
       }
@@ -506,7 +514,7 @@ export class Consumer {
     if (errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
       if (this.#autoOffsetReset === 'none') {
         this.#pendingError ??= err
-        this.#backOff(state, 10)
+        this.#backOff(state)
         return
       }
       this.#setStart(state, this.#autoOffsetReset)

@@ -183,7 +183,17 @@ export class Producer {
     while (this.#bufferedBytes >= this.#bufferBytesMax) await this.#waitForSpace()
     let info = this.#cluster.freshTopic(topic) ?? (await this.#cluster.retry(() => this.#cluster.topicInfo(topic)))
     let highest = -1
-    for (const m of messages) if (m.partition !== undefined && m.partition > highest) highest = m.partition
+    for (const m of messages) {
+      if (m.partition === undefined) continue
+      if (!Number.isInteger(m.partition) || m.partition < 0) {
+        throw new KafkaResponseError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, {
+          resource: topic,
+          partition: m.partition,
+          message: 'a partition is an integer from 0',
+        })
+      }
+      if (m.partition > highest) highest = m.partition
+    }
     if (highest >= info.partitions.length) info = await this.#cluster.topicInfo(topic, { refresh: true })
     if (this.#closed) throw new ClientClosedError('the producer is closed')
     const partitionCount = info.partitions.length
@@ -195,7 +205,9 @@ export class Producer {
       })
     }
     const available = info.partitions.filter((p) => p.leader >= 0).map((p) => p.partition)
-    const nowMs = this.#cluster.scheduler.clock.nowMs()
+    const { clock } = this.#cluster.scheduler
+    const nowMs = clock.nowMs()
+    const monotonicMs = clock.monotonicMs()
     const results = new Array<RecordMetadata>(messages.length)
     const { promise, resolve, reject } = withResolvers<RecordMetadata[]>()
     const call: SendCall = { topic, results, remaining: messages.length, settled: false, resolve, reject }
@@ -208,7 +220,8 @@ export class Producer {
       const partition =
         m.partition ?? this.#partitioner({ topic, key, value, partitionCount, availablePartitions: available })
       const input: RecordInput = { key, value, headers, timestamp: m.timestamp ?? nowMs }
-      const batch = this.#append(topic, partition, acks, input, sizeOfRecord(key, value, headers), call, i, nowMs)
+      const bytes = sizeOfRecord(key, value, headers)
+      const batch = this.#append(topic, partition, acks, input, bytes, call, i, monotonicMs)
       touched?.add(batch)
     }
     if (touched !== null) for (const b of touched) this.#closeBatch(b)
@@ -243,7 +256,7 @@ export class Producer {
     bytes: number,
     call: SendCall,
     index: number,
-    nowMs: number,
+    monotonicMs: number,
   ): ProducerBatch {
     const key = batchKey(topic, partition, acks)
     let batch = this.#open.get(key)
@@ -260,7 +273,7 @@ export class Producer {
         calls: [],
         indexes: [],
         bytes: BATCH_OVERHEAD_BYTES,
-        createdMs: nowMs,
+        createdMs: monotonicMs,
         encoded: null,
         attempts: 0,
         retryAtMs: 0,
@@ -293,14 +306,14 @@ export class Producer {
   #scheduleLinger(delayMs: number): void {
     this.#lingerTimer = this.#cluster.scheduler.schedule(delayMs, () => {
       this.#lingerTimer = null
-      const nowMs = this.#cluster.scheduler.clock.nowMs()
+      const monotonicMs = this.#cluster.scheduler.clock.monotonicMs()
       let nextDueMs = Number.POSITIVE_INFINITY
       for (const batch of [...this.#open.values()]) {
         const dueMs = batch.createdMs + this.#lingerMs
-        if (dueMs <= nowMs) this.#closeBatch(batch)
+        if (dueMs <= monotonicMs) this.#closeBatch(batch)
         else nextDueMs = Math.min(nextDueMs, dueMs)
       }
-      if (nextDueMs !== Number.POSITIVE_INFINITY) this.#scheduleLinger(nextDueMs - nowMs)
+      if (nextDueMs !== Number.POSITIVE_INFINITY) this.#scheduleLinger(nextDueMs - monotonicMs)
       this.#drain()
     })
   }
@@ -313,14 +326,14 @@ export class Producer {
    */
   #drain(): void {
     if (this.#ready.size === 0) return
-    const nowMs = this.#cluster.scheduler.clock.nowMs()
+    const monotonicMs = this.#cluster.scheduler.clock.monotonicMs()
     let needMetadata = false
     let nextRetryMs = Number.POSITIVE_INFINITY
     for (;;) {
       const round = new Map<string, { node: number; acks: Acks; batches: ProducerBatch[]; bytes: number }>()
       for (const [key, queue] of this.#ready) {
         let batch = queue[0]
-        while (batch !== undefined && nowMs - batch.createdMs >= this.#deliveryTimeoutMs) {
+        while (batch !== undefined && monotonicMs - batch.createdMs >= this.#deliveryTimeoutMs) {
           queue.shift()
           this.#fail(batch, new ClientTimeoutError(`${batch.topic}-${batch.partition}: batch not delivered in time`))
           batch = queue[0]
@@ -329,7 +342,7 @@ export class Producer {
           this.#ready.delete(key)
           continue
         }
-        if (batch.retryAtMs > nowMs) {
+        if (batch.retryAtMs > monotonicMs) {
           nextRetryMs = Math.min(nextRetryMs, batch.retryAtMs)
           continue
         }
@@ -358,11 +371,11 @@ export class Producer {
       for (const r of round.values()) void this.#sendRequest(r.node, r.acks, r.batches)
     }
     if (needMetadata) this.#refreshMetadata()
-    if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleDrain(nextRetryMs - nowMs)
+    if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleDrain(nextRetryMs - monotonicMs)
   }
 
   #scheduleDrain(delayMs: number): void {
-    const atMs = this.#cluster.scheduler.clock.nowMs() + delayMs
+    const atMs = this.#cluster.scheduler.clock.monotonicMs() + delayMs
     if (this.#drainTimer !== null && this.#drainTimer.atMs <= atMs) return
     this.#drainTimer?.timer.cancel()
     const timer = this.#cluster.scheduler.schedule(delayMs, () => {
@@ -459,7 +472,7 @@ export class Producer {
     }
     batch.attempts++
     const backoffMs = this.#cluster.backoffMs(batch.attempts - 1)
-    batch.retryAtMs = this.#cluster.scheduler.clock.nowMs() + backoffMs
+    batch.retryAtMs = this.#cluster.scheduler.clock.monotonicMs() + backoffMs
     batch.state = 'ready'
     const key = batchKey(batch.topic, batch.partition, batch.acks)
     const queue = this.#ready.get(key)
