@@ -105,6 +105,7 @@ export class GroupTestContext {
           ...defaultRegisterBrokerRecord(),
           brokerId: NODE_ID,
           brokerEpoch: 1,
+          fenced: false,
           endPoints: [
             { ...defaultRegisterBrokerRecordBrokerEndpoint(), name: 'PLAINTEXT', host: 'localhost', port: 9092 },
           ],
@@ -133,11 +134,15 @@ export class GroupTestContext {
    * on (as it would: a timer's operation runs when it fires, not after the whole interval).
    */
   async advance(ms: number): Promise<void> {
+    await settle()
     const step = Math.max(Math.ceil(ms / 200), 1)
-    for (let done = 0; done < ms; done += step) {
-      this.scheduler.advance(Math.min(step, ms - done))
+    let done = 0
+    do {
+      const n = Math.min(step, ms - done)
+      this.scheduler.advance(n)
+      done += n
       await settle(3)
-    }
+    } while (done < ms)
     await settle()
   }
 
