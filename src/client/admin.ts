@@ -15,7 +15,7 @@ import {
 import { ZERO_UUID } from '../protocol/primitives/uuid.ts'
 import { type BrokerInfo, Cluster, type ClusterOptions } from './cluster.ts'
 import type { BrokerConnection } from './connection.ts'
-import { KafkaResponseError, UnsupportedVersionError } from './errors.ts'
+import { KafkaResponseError } from './errors.ts'
 import { IsolationLevel, listOffsets, type OffsetSpec, type PartitionOffset } from './list-offsets.ts'
 
 export type AdminOptions = ClusterOptions
@@ -451,6 +451,3 @@ function toConfigDescription(
 function configSource(code: number): ConfigSource {
   return CONFIG_SOURCES[code] ?? 'UNKNOWN'
 }
-
-/** Exposed for callers that want to tell "the broker is too old" from other failures. */
-export { UnsupportedVersionError }
