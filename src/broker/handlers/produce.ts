@@ -71,7 +71,8 @@ function checkRecords(version: number, records: Buffer | null, nowMs: number): B
       )
     }
     const converted = upConvertMessageSet(records, { nowMs })
-    if (converted.length === 0) throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'The message set holds no complete message')
+    if (converted.length === 0)
+      throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'The message set holds no complete message')
     return converted
   }
   if (batchMagic(records) !== 2)
