@@ -1,11 +1,5 @@
 import type { AnyApiHandler } from './handler.ts'
-
-/** Version range of one API as advertised in ApiVersions. */
-export interface ApiVersionRange {
-  apiKey: number
-  minVersion: number
-  maxVersion: number
-}
+import type { ApiVersionRange } from './services.ts'
 
 /**
  * Turns the handler list into an array indexed by API key (Redpanda's handler LUT): dispatch is an

@@ -3,8 +3,14 @@ import type { QuorumController } from '../metadata/controller/quorum-controller.
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { ReplicaManager } from '../replication/replica-manager.ts'
 import type { LogConfig } from '../storage/log-config.ts'
-import type { ApiVersionRange } from './dispatcher.ts'
 import type { FetchSessionCache } from './fetch-session-cache.ts'
+
+/** Version range of one API as advertised in ApiVersions. */
+export interface ApiVersionRange {
+  apiKey: number
+  minVersion: number
+  maxVersion: number
+}
 
 /** One broker property as DescribeConfigs reports it. */
 export interface BrokerConfigEntry {
