@@ -1,0 +1,155 @@
+/**
+ * Static membership (KIP-345) and cooperative rebalancing (KIP-429) with librdkafka (confluent-kafka):
+ *
+ * - a static member killed and restarted within its session timeout gets its partitions back without a
+ *   rebalance: the other member sees no revocation and no new assignment;
+ * - in a cooperative-sticky group a new member takes partitions away incrementally: the existing members
+ *   keep the partitions that do not move and are never asked to give them up.
+ *
+ * kafkajs 2.2.4 and kafka-python 2.0.2 support neither static membership nor cooperative rebalancing.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Kafka, logLevel, Partitioners } from 'kafkajs'
+import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
+import { ConsumerProcess, clientMissing, coversExactly, waitUntil } from './groups-harness.ts'
+
+const PARTITIONS = 6
+
+async function setup(): Promise<{ broker: EmbeddedBroker; produce: (prefix: string, n: number) => Promise<void> }> {
+  const broker = await startBroker({
+    config: { 'group.min.session.timeout.ms': '1000', 'offsets.topic.num.partitions': '3' },
+  })
+  const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 'events', numPartitions: PARTITIONS }] })
+  await admin.disconnect()
+  const produce = async (prefix: string, n: number) => {
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
+    await producer.connect()
+    await producer.send({
+      topic: 'events',
+      messages: Array.from({ length: n }, (_, i) => ({ value: `${prefix}-${i}`, partition: i % PARTITIONS })),
+    })
+    await producer.disconnect()
+  }
+  return { broker, produce }
+}
+
+const rebalanceEvents = (c: ConsumerProcess) => c.events.filter((e) => e.e !== 'record' && e.e !== 'error')
+
+test('confluent-kafka: a static member restarting within its session timeout causes no rebalance', {
+  timeout: 180_000,
+}, async (t) => {
+  const missing = clientMissing('confluent-kafka')
+  if (missing !== null) {
+    console.warn(`SKIPPED: ${missing}`)
+    t.skip(`SKIPPED: ${missing}`)
+    return
+  }
+  const { broker, produce } = await setup()
+  const consumers: ConsumerProcess[] = []
+  const start = (name: string, instanceId: string) => {
+    const c = ConsumerProcess.start('confluent-kafka', name, {
+      bootstrap: broker.bootstrap,
+      group: 'static-group',
+      topic: 'events',
+      sessionTimeoutMs: 15_000,
+      instanceId,
+    })
+    consumers.push(c)
+    return c
+  }
+  try {
+    const one = start('one', 'instance-1')
+    const two = start('two', 'instance-2')
+    await waitUntil(
+      consumers,
+      () => coversExactly([one, two], PARTITIONS) && one.owned.size > 0 && two.owned.size > 0,
+      'two static members sharing six partitions',
+    )
+    await produce('first', 60)
+    await waitUntil(consumers, () => one.records.length + two.records.length >= 60, 'the first batch')
+    const before = rebalanceEvents(one).length
+    const twoOwned = [...two.owned].sort()
+
+    await two.kill()
+    const twoAgain = start('two-again', 'instance-2')
+    await waitUntil(consumers, () => twoAgain.owned.size > 0, 'the restarted member to get its partitions')
+    assert.deepEqual([...twoAgain.owned].sort(), twoOwned, 'the same partitions as before the restart')
+    await produce('second', 60)
+    await waitUntil(
+      consumers,
+      () => one.records.length + two.records.length + twoAgain.records.length >= 120,
+      'the second batch',
+    )
+    assert.equal(rebalanceEvents(one).length, before, 'the other member saw no rebalance')
+    const values = consumers.flatMap((c) => c.records.map((r) => r.v))
+    assert.equal(new Set(values).size, 120)
+    assert.equal(values.length, 120, 'nothing read twice')
+  } finally {
+    await Promise.all(consumers.map((c) => c.stop()))
+    await broker.close()
+  }
+})
+
+test('confluent-kafka cooperative-sticky: existing members keep the partitions that do not move', {
+  timeout: 180_000,
+}, async (t) => {
+  const missing = clientMissing('confluent-kafka')
+  if (missing !== null) {
+    console.warn(`SKIPPED: ${missing}`)
+    t.skip(`SKIPPED: ${missing}`)
+    return
+  }
+  const { broker, produce } = await setup()
+  const consumers: ConsumerProcess[] = []
+  const start = (name: string) => {
+    const c = ConsumerProcess.start('confluent-kafka', name, {
+      bootstrap: broker.bootstrap,
+      group: 'cooperative-group',
+      topic: 'events',
+      sessionTimeoutMs: 6000,
+      strategy: 'cooperative-sticky',
+    })
+    consumers.push(c)
+    return c
+  }
+  try {
+    const one = start('one')
+    const two = start('two')
+    await waitUntil(
+      consumers,
+      () => coversExactly([one, two], PARTITIONS) && one.owned.size === 3,
+      'two members with three partitions each',
+    )
+    await produce('first', 60)
+    await waitUntil(consumers, () => one.records.length + two.records.length >= 60, 'the first batch')
+    const owned = new Map([one, two].map((c) => [c, new Set(c.owned)]))
+    const mark = new Map([one, two].map((c) => [c, c.events.length]))
+
+    const three = start('three')
+    await waitUntil(
+      consumers,
+      () => coversExactly([one, two, three], PARTITIONS) && three.owned.size === 2,
+      'the third member with two partitions',
+    )
+    for (const c of [one, two]) {
+      const after = c.events.slice(mark.get(c))
+      const revoked = after.flatMap((e) => (e.e === 'revoked' ? e.p : []))
+      const kept = [...owned.get(c)!].filter((p) => !revoked.includes(p))
+      assert.equal(revoked.length, 1, `${c.name} gives up exactly one partition (incrementally)`)
+      assert.equal(kept.length, 2, `${c.name} keeps the other two`)
+      for (const p of kept) assert.ok(c.owned.has(p), `${c.name} still owns ${p}`)
+    }
+    await produce('second', 60)
+    await waitUntil(consumers, () => consumers.reduce((n, c) => n + c.records.length, 0) >= 120, 'the second batch')
+    const values = consumers.flatMap((c) => c.records.map((r) => r.v))
+    assert.equal(new Set(values).size, 120)
+    assert.equal(values.length, 120, 'nothing read twice')
+  } finally {
+    await Promise.all(consumers.map((c) => c.stop()))
+    await broker.close()
+  }
+})
