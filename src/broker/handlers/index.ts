@@ -1,5 +1,7 @@
 import type { AnyApiHandler } from '../handler.ts'
 import { apiVersionsHandler } from './api-versions.ts'
+import { consumerGroupDescribeHandler } from './consumer-group-describe.ts'
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts'
 import { createPartitionsHandler } from './create-partitions.ts'
 import { createTopicsHandler } from './create-topics.ts'
 import { deleteGroupsHandler } from './delete-groups.ts'
@@ -47,4 +49,6 @@ export const HANDLERS: readonly AnyApiHandler[] = [
   deleteGroupsHandler, // 42
   offsetDeleteHandler, // 47
   describeClusterHandler, // 60
+  consumerGroupHeartbeatHandler, // 68
+  consumerGroupDescribeHandler, // 69
 ]

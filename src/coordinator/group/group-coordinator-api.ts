@@ -4,6 +4,11 @@
  * group's shard, and the error each API reports when the shard cannot serve it.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts'
+import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../protocol/generated/consumer-group-describe.ts'
+import type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+} from '../../protocol/generated/consumer-group-heartbeat.ts'
 import type { DeleteGroupsResponseDeletableGroupResult } from '../../protocol/generated/delete-groups.ts'
 import type { DescribeGroupsResponseDescribedGroup } from '../../protocol/generated/describe-groups.ts'
 import type { HeartbeatRequest } from '../../protocol/generated/heartbeat.ts'
@@ -22,6 +27,8 @@ import type { JoinContext } from './classic-join.ts'
 import type { LeaveResult } from './classic-leave.ts'
 import { joinError } from './classic-rebalance.ts'
 import { syncError } from './classic-sync.ts'
+import { describeError } from './consumer/consumer-group-describe.ts'
+import type { HeartbeatContext } from './consumer/consumer-group-heartbeat.ts'
 import type { GroupCoordinator } from './group-coordinator.ts'
 import type { GroupCoordinatorShard } from './group-coordinator-shard.ts'
 import { describedGroup } from './group-metadata-manager.ts'
@@ -219,4 +226,48 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
     resolve = r
   })
   return { promise, resolve }
+}
+
+/** ConsumerGroupHeartbeat (KIP-848); errors carry Kafka's message. */
+export async function consumerGroupHeartbeat(
+  gc: GroupCoordinator,
+  request: ConsumerGroupHeartbeatRequest,
+  hc: HeartbeatContext,
+): Promise<ConsumerGroupHeartbeatResponse> {
+  const failed = (errorCode: number, errorMessage: string | null): ConsumerGroupHeartbeatResponse => ({
+    throttleTimeMs: 0,
+    errorCode,
+    errorMessage,
+    memberId: null,
+    memberEpoch: 0,
+    heartbeatIntervalMs: 0,
+    assignment: null,
+  })
+  if (!gc.isActive) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE, null)
+  if (!gc.config.rebalanceProtocols.includes('consumer'))
+    return failed(ErrorCode.UNSUPPORTED_VERSION, 'The new consumer group protocol is not enabled.')
+  try {
+    return await gc.write(request.groupId, 'consumer-group-heartbeat', (shard) =>
+      shard.consumerGroupHeartbeat(request, hc),
+    )
+  } catch (err) {
+    unexpected(gc, 'consumer-group-heartbeat', err)
+    return failed(errorCodeOf(err), err instanceof KafkaProtocolError ? err.message : null)
+  }
+}
+
+export function consumerGroupDescribe(
+  gc: GroupCoordinator,
+  groupIds: readonly string[],
+): ConsumerGroupDescribeResponseDescribedGroup[] {
+  return groupIds.map((groupId) => {
+    if (!gc.isActive) return describeError(groupId, ErrorCode.COORDINATOR_NOT_AVAILABLE, null)
+    if (groupId === '') return describeError(groupId, ErrorCode.INVALID_GROUP_ID, null)
+    try {
+      return gc.read(groupId, (shard) => shard.consumerGroupDescribe(groupId))
+    } catch (err) {
+      unexpected(gc, 'consumer-group-describe', err)
+      return describeError(groupId, errorCodeOf(err), null)
+    }
+  })
 }

@@ -1,6 +1,12 @@
 import type { Clock } from '../../common/clock.ts'
 import type { Logger } from '../../common/log.ts'
+import type { MetadataImage } from '../../metadata/image/metadata-image.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
+import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../protocol/generated/consumer-group-describe.ts'
+import type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+} from '../../protocol/generated/consumer-group-heartbeat.ts'
 import type { DeleteGroupsResponseDeletableGroupResult } from '../../protocol/generated/delete-groups.ts'
 import type { HeartbeatRequest } from '../../protocol/generated/heartbeat.ts'
 import type { JoinGroupRequest } from '../../protocol/generated/join-group.ts'
@@ -9,6 +15,9 @@ import type { SyncGroupRequest } from '../../protocol/generated/sync-group.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import type { CoordinatorShard } from '../runtime/coordinator-shard.ts'
 import type { CoordinatorTimer } from '../runtime/coordinator-timer.ts'
+import type { PartitionAssignor } from './assignors/partition-assignor.ts'
+import { RangeAssignor } from './assignors/range-assignor.ts'
+import { UniformAssignor } from './assignors/uniform-assignor.ts'
 import type { GroupResult } from './classic-context.ts'
 import { ClassicGroup } from './classic-group.ts'
 import type { JoinCallback, SyncCallback } from './classic-group-member.ts'
@@ -16,9 +25,19 @@ import { classicGroupJoin, type JoinContext } from './classic-join.ts'
 import { classicGroupLeave, type LeaveResult } from './classic-leave.ts'
 import { rescheduleHeartbeat } from './classic-rebalance.ts'
 import { classicGroupHeartbeat, classicGroupSync } from './classic-sync.ts'
+import type { ConsumerContext } from './consumer/consumer-context.ts'
+import { ConsumerGroup } from './consumer/consumer-group.ts'
+import { describeConsumerGroup } from './consumer/consumer-group-describe.ts'
+import {
+  consumerGroupHeartbeat,
+  type HeartbeatContext,
+  preferredAssignor,
+} from './consumer/consumer-group-heartbeat.ts'
+import { onConsumerGroupLoaded } from './consumer/consumer-group-leave.ts'
+import { replayConsumerGroupRecord } from './consumer/consumer-group-records.ts'
 import type { Group } from './group.ts'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.ts'
-import { GroupMetadataManager } from './group-metadata-manager.ts'
+import { type AnyGroup, GroupMetadataManager } from './group-metadata-manager.ts'
 import { ClassicGroupState } from './group-state.ts'
 import { OffsetMetadataManager } from './offset-metadata-manager.ts'
 import type { GroupCoordinatorRecord } from './records/group-coordinator-record.ts'
@@ -31,26 +50,39 @@ export interface GroupShardOptions {
   readonly clock: Clock
   readonly timer: CoordinatorTimer<GroupCoordinatorRecord>
   readonly logger: Logger
+  /** The newest metadata image (KIP-848 groups resolve subscribed topics in it). */
+  readonly metadata: () => MetadataImage
 }
+
+const ASSIGNORS: readonly PartitionAssignor[] = [new UniformAssignor(), new RangeAssignor()]
 
 /**
  * The state of one `__consumer_offsets` partition: its groups and their committed offsets (Kafka's
  * GroupCoordinatorShard). Recovery and offset changes go through `replay`; the classic protocol's soft
  * state (parked requests, sessions) lives in the GroupMetadataManager.
  */
-export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRecord> {
+export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorRecord>, ConsumerContext {
   readonly partition: number
+  readonly config: GroupCoordinatorConfig
+  readonly timer: CoordinatorTimer<GroupCoordinatorRecord>
+  readonly log: Logger
+  readonly image: () => MetadataImage
+  readonly assignors: ReadonlyMap<string, PartitionAssignor>
+  readonly defaultAssignor: PartitionAssignor
   readonly groups: GroupMetadataManager
   readonly offsets: OffsetMetadataManager
-  readonly #config: GroupCoordinatorConfig
-  readonly #timer: CoordinatorTimer<GroupCoordinatorRecord>
-  readonly #log: Logger
 
   constructor(o: GroupShardOptions) {
     this.partition = o.partition
-    this.#config = o.config
-    this.#timer = o.timer
-    this.#log = o.logger
+    this.config = o.config
+    this.timer = o.timer
+    this.log = o.logger
+    this.image = o.metadata
+    // group.consumer.assignors: the configured ones, in order; the first is the default.
+    const byName = new Map(ASSIGNORS.map((a) => [a.name, a]))
+    const configured = o.config.consumerGroupAssignors.flatMap((n) => byName.get(n) ?? [])
+    this.assignors = new Map((configured.length > 0 ? configured : ASSIGNORS).map((a) => [a.name, a]))
+    this.defaultAssignor = [...this.assignors.values()][0]!
     this.groups = new GroupMetadataManager(o.config, o.clock, o.timer, o.logger)
     this.offsets = new OffsetMetadataManager(
       o.config,
@@ -86,8 +118,14 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorR
     }
   }
 
-  /** KIP-848 records; ignored until a consumer-group manager is attached. */
-  replayModern(_record: GroupCoordinatorRecord): void {}
+  /** KIP-848 consumer group records. */
+  replayModern(record: GroupCoordinatorRecord): void {
+    replayConsumerGroupRecord(this.groups, record)
+  }
+
+  group(groupId: string): AnyGroup | undefined {
+    return this.groups.group(groupId)
+  }
 
   replayEndTransaction(producerId: number, committed: boolean): void {
     this.offsets.replayEndTransaction(producerId, committed)
@@ -95,6 +133,7 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorR
 
   onLoaded(): void {
     this.groups.onLoaded()
+    for (const g of this.groups.groups.values()) if (g instanceof ConsumerGroup) onConsumerGroupLoaded(this, g)
     this.#scheduleGroupMetadataExpiration()
   }
 
@@ -103,7 +142,7 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorR
   }
 
   #scheduleGroupMetadataExpiration(): void {
-    this.#timer.schedule(GROUP_EXPIRATION_KEY, this.#config.offsetsRetentionCheckIntervalMs, () =>
+    this.timer.schedule(GROUP_EXPIRATION_KEY, this.config.offsetsRetentionCheckIntervalMs, () =>
       this.cleanupGroupMetadata(),
     )
   }
@@ -116,13 +155,34 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorR
       const group = this.groups.group(groupId)
       if (allExpired && group?.isEmpty) this.groups.createGroupTombstoneRecords(groupId, records)
     }
-    if (records.length > 0) this.#log.info({ records: records.length }, 'group metadata cleanup wrote tombstones')
+    if (records.length > 0) this.log.info({ records: records.length }, 'group metadata cleanup wrote tombstones')
     this.#scheduleGroupMetadataExpiration()
     return { records, response: undefined, replayRecords: true }
   }
 
+  /** JoinGroup; an empty KIP-848 group of that id is deleted first (Kafka's maybeDeleteEmptyConsumerGroup). */
   classicGroupJoin(request: JoinGroupRequest, jc: JoinContext, respond: JoinCallback): GroupResult {
-    return classicGroupJoin(this.groups, request, jc, respond)
+    const existing = this.groups.group(request.groupId)
+    if (!(existing instanceof ConsumerGroup) || !existing.isEmpty)
+      return classicGroupJoin(this.groups, request, jc, respond)
+    const tombstones: GroupCoordinatorRecord[] = []
+    existing.createGroupTombstoneRecords(tombstones)
+    this.groups.groups.delete(request.groupId)
+    const result = classicGroupJoin(this.groups, request, jc, respond)
+    return { ...result, records: [...tombstones, ...result.records], replayRecords: false }
+  }
+
+  consumerGroupHeartbeat(
+    request: ConsumerGroupHeartbeatRequest,
+    hc: HeartbeatContext,
+  ): GroupResult<ConsumerGroupHeartbeatResponse> {
+    return consumerGroupHeartbeat(this, request, hc)
+  }
+
+  consumerGroupDescribe(groupId: string): ConsumerGroupDescribeResponseDescribedGroup {
+    return describeConsumerGroup(groupId, this.groups.group(groupId), this.image(), (g) =>
+      preferredAssignor(this, g.members.values()),
+    )
   }
 
   classicGroupSync(request: SyncGroupRequest, respond: SyncCallback): GroupResult {
@@ -147,7 +207,7 @@ export class GroupCoordinatorShard implements CoordinatorShard<GroupCoordinatorR
         group.validateDeleteGroup()
         const deleted = this.offsets.deleteAllOffsets(groupId, records)
         this.groups.createGroupTombstoneRecords(groupId, records)
-        this.#log.info({ groupId, offsets: deleted }, 'group deleted')
+        this.log.info({ groupId, offsets: deleted }, 'group deleted')
         return { groupId, errorCode: ErrorCode.NONE }
       } catch (err) {
         if (!(err instanceof KafkaProtocolError)) throw err

@@ -68,6 +68,7 @@ export class GroupCoordinator implements MetadataPublisher {
           clock: o.scheduler.clock,
           timer,
           logger: this.log.child({ partition }),
+          metadata: o.metadata,
         }),
     })
   }

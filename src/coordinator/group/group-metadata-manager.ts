@@ -10,6 +10,7 @@ import { ClassicGroup } from './classic-group.ts'
 import { ClassicGroupMember } from './classic-group-member.ts'
 import { joinError, prepareRebalance, rescheduleHeartbeat } from './classic-rebalance.ts'
 import { syncError } from './classic-sync.ts'
+import { ConsumerGroup } from './consumer/consumer-group.ts'
 import type { Group } from './group.ts'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.ts'
 import { ClassicGroupState } from './group-state.ts'
@@ -69,6 +70,19 @@ export class GroupMetadataManager implements ClassicContext {
     if (g !== undefined)
       throw new KafkaProtocolError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a classic group.`)
     const created = new ClassicGroup({ groupId, state: S.Empty, clock: this.clock })
+    this.groups.set(groupId, created)
+    return created
+  }
+
+  /**
+   * The KIP-848 group for replay: created when `create` (replacing a simple or deleted classic group
+   * of that id); undefined when there is none and none is created.
+   */
+  consumerGroup(groupId: string, create: boolean): ConsumerGroup | undefined {
+    const g = this.groups.get(groupId)
+    if (g instanceof ConsumerGroup) return g
+    if (!create) return undefined
+    const created = new ConsumerGroup(groupId)
     this.groups.set(groupId, created)
     return created
   }

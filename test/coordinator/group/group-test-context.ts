@@ -15,6 +15,7 @@ import {
 } from '../../../src/metadata/records/generated/register-broker-record.ts'
 import type { MetadataRecord } from '../../../src/metadata/records/metadata-record.ts'
 import { CONSUMER_OFFSETS_TOPIC } from '../../../src/metadata/topic-names.ts'
+import type { ConsumerGroupHeartbeatRequest } from '../../../src/protocol/generated/consumer-group-heartbeat.ts'
 import type { HeartbeatRequest } from '../../../src/protocol/generated/heartbeat.ts'
 import type { JoinGroupRequest, JoinGroupResponse } from '../../../src/protocol/generated/join-group.ts'
 import type { OffsetCommitRequest } from '../../../src/protocol/generated/offset-commit.ts'
@@ -115,7 +116,7 @@ export class GroupTestContext {
     ]
     let i = 2
     for (const [name, n] of Object.entries(options.topics ?? { foo: 3, bar: 2 }))
-      records.push(...topicRecords(name, `AAAAAAAAAAAAAAAAAAAAA${String.fromCharCode(65 + i++)}`, n))
+      records.push(...topicRecords(name, `AAAAAAAAAAAAAAAAAAAA${String.fromCharCode(65 + i++)}A`, n))
     await ctx.publish(records)
     return ctx
   }
@@ -247,6 +248,42 @@ export class GroupTestContext {
       topics === null ? null : Object.entries(topics).map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
       requireStable,
     )
+  }
+
+  /** ConsumerGroupHeartbeat (KIP-848). */
+  cgHeartbeat(r: Partial<ConsumerGroupHeartbeatRequest> & { groupId: string }) {
+    return api.consumerGroupHeartbeat(
+      this.gc,
+      {
+        memberId: '',
+        memberEpoch: 0,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: -1,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: null,
+        ...r,
+      },
+      { clientId: 'client', clientHost: '/127.0.0.1' },
+    )
+  }
+
+  /** A KIP-848 member joins (epoch 0) subscribed to `topics`. */
+  cgJoin(groupId: string, topics: string[], extra: Partial<ConsumerGroupHeartbeatRequest> = {}) {
+    return this.cgHeartbeat({
+      groupId,
+      memberEpoch: 0,
+      rebalanceTimeoutMs: 30_000,
+      subscribedTopicNames: topics,
+      topicPartitions: [],
+      ...extra,
+    })
+  }
+
+  topicId(name: string): string {
+    return this.image.topics.getTopic(name)!.topicId
   }
 
   /** The classic group as the shard holds it. */
