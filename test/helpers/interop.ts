@@ -113,8 +113,9 @@ const seqOf = (value: string): number => Number(value.split('|')[3])
 async function readAll(port: number, topic: string, partitions: number): Promise<Map<number, StoredRecord[]>> {
   const out = new Map<number, StoredRecord[]>()
   for (let p = 0; p < partitions; p++) {
-    const { records, highWatermark, logStartOffset } = await readPartition(port, topic, p)
+    const { records, highWatermark, logStartOffset, holes } = await readPartition(port, topic, p)
     assert.equal(logStartOffset, 0, `${topic}-${p}: log start offset`)
+    assert.deepEqual(holes, [], `${topic}-${p}: offsets below the high watermark that hold no record`)
     assert.equal(records.length, highWatermark, `${topic}-${p}: records up to the high watermark`)
     out.set(p, records)
   }

@@ -280,17 +280,18 @@ export interface StoredRecord {
 /**
  * Reads a partition from `fromOffset` up to its high watermark with plain Fetch requests (v11,
  * read_uncommitted), decoding every batch (CRC checked). Also returns the high watermark and the log
- * start offset the broker reported.
+ * start offset the broker reported, and the offsets below the high watermark that hold nothing (holes).
  */
 export async function readPartition(
   port: number,
   topic: string,
   partition: number,
   fromOffset = 0,
-): Promise<{ records: StoredRecord[]; highWatermark: number; logStartOffset: number }> {
+): Promise<{ records: StoredRecord[]; highWatermark: number; logStartOffset: number; holes: number[] }> {
   const client = await WireClient.connect(port)
   try {
     const records: StoredRecord[] = []
+    const holes: number[] = []
     let offset = fromOffset
     let highWatermark = -1
     let logStartOffset = -1
@@ -304,7 +305,11 @@ export async function readPartition(
       if (offset >= highWatermark) break
       const data = p.records ?? Buffer.alloc(0)
       const batches = decodeRecordBatches(data)
-      if (batches.length === 0) throw new Error(`no complete batch at ${topic}-${partition}@${offset}`)
+      if (batches.length === 0) {
+        // Below the high watermark but nothing to read: a hole in the log. Step over it and report it.
+        holes.push(offset++)
+        continue
+      }
       for (const b of batches) {
         for (const rec of b.records) {
           if (rec.offset < offset) continue
@@ -321,7 +326,7 @@ export async function readPartition(
         offset = Math.max(offset, b.baseOffset + b.lastOffsetDelta + 1)
       }
     }
-    return { records, highWatermark, logStartOffset }
+    return { records, highWatermark, logStartOffset, holes }
   } finally {
     client.close()
   }
