@@ -7,6 +7,12 @@ import type {
 import type { SyncGroupResponse } from '../../protocol/generated/sync-group.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import { ClassicGroupMember, type MemberProtocol } from './classic-group-member.ts'
+import {
+  classicOffsetExpirationBase,
+  fencedJoinResponse,
+  fencedSyncResponse,
+  validateClassicOffsetCommit,
+} from './classic-group-rules.ts'
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopicsOf } from './consumer-protocol.ts'
 import { type Group, GroupType } from './group.ts'
 import { assertValidTransition, ClassicGroupState } from './group-state.ts'
@@ -377,25 +383,13 @@ export class ClassicGroup implements Group {
     return this.is(S.Empty)
   }
 
-  /** Kafka's ClassicGroup.validateOffsetCommit. */
   validateOffsetCommit(
     memberId: string,
     groupInstanceId: string | null,
     generationId: number,
     isTransactional: boolean,
   ): void {
-    if (this.is(S.Dead)) throw new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    // generation -1 from an admin client or a consumer without group management: only into an empty group.
-    if (generationId < 0 && this.is(S.Empty)) return
-    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      this.validateMember(memberId, groupInstanceId)
-      if (generationId !== this.generationId) throw new KafkaProtocolError(ErrorCode.ILLEGAL_GENERATION)
-    } else if (!isTransactional && !this.is(S.Empty)) {
-      throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID)
-    }
-    // A member with a valid generation that has not finished syncing must rejoin gracefully.
-    if (!isTransactional && this.is(S.CompletingRebalance))
-      throw new KafkaProtocolError(ErrorCode.REBALANCE_IN_PROGRESS)
+    validateClassicOffsetCommit(this, memberId, groupInstanceId, generationId, isTransactional)
   }
 
   validateOffsetFetch(): void {
@@ -412,20 +406,8 @@ export class ClassicGroup implements Group {
     if (!this.is(S.Empty)) throw new KafkaProtocolError(ErrorCode.NON_EMPTY_GROUP)
   }
 
-  /**
-   * KIP-211: offsets of an Empty group expire retention after the group became empty; offsets of a
-   * Stable consumer group for topics it no longer subscribes to expire from their commit; offsets of a
-   * simple group (no protocol) from their commit.
-   */
   offsetExpirationBase(): ((offset: OffsetAndMetadata) => number) | null {
-    if (this.protocolType === null) return (o) => o.commitTimestampMs
-    if (this.is(S.Empty)) {
-      const since = this.#currentStateTimestampMs
-      return (o) => since ?? o.commitTimestampMs
-    }
-    if (this.usesConsumerProtocol && this.subscribedTopics !== null && this.is(S.Stable))
-      return (o) => o.commitTimestampMs
-    return null
+    return classicOffsetExpirationBase(this)
   }
 
   /** The members as the leader's JoinGroup response lists them. */
@@ -436,29 +418,5 @@ export class ClassicGroup implements Group {
       groupInstanceId: m.groupInstanceId,
       metadata: m.metadata(protocol),
     }))
-  }
-}
-
-export function fencedJoinResponse(memberId: string): JoinGroupResponse {
-  return {
-    throttleTimeMs: 0,
-    errorCode: ErrorCode.FENCED_INSTANCE_ID,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: '',
-    skipAssignment: false,
-    memberId,
-    members: [],
-  }
-}
-
-function fencedSyncResponse(): SyncGroupResponse {
-  return {
-    throttleTimeMs: 0,
-    errorCode: ErrorCode.FENCED_INSTANCE_ID,
-    protocolType: null,
-    protocolName: null,
-    assignment: Buffer.alloc(0),
   }
 }
