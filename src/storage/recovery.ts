@@ -470,9 +470,33 @@ export function loadLogSync(params: LoadLogParams): LoadedLog {
       }),
     )
   }
+  if (!params.hadCleanShutdown) dropEmptySegmentsAfterLostTail(segments, params.recoveryPoint, dir, logger)
   const last = segments.at(-1)!
   const logEndOffset = last.nextOffset
   const logStartOffset = Math.max(params.logStartOffset, segments[0]!.baseOffset)
   const recoveryPoint = params.hadCleanShutdown ? logEndOffset : Math.min(params.recoveryPoint, logEndOffset)
   return { segments, logStartOffset, logEndOffset, recoveryPoint, recoveredSegments, truncatedBytes }
+}
+
+/**
+ * A roll creates the new segment's files at once, while the last batches of the old segment may still
+ * be queued for writing; a crash in between leaves an empty new segment whose base offset lies beyond
+ * what the old segment holds. Those offsets were never written (and so never acknowledged): drop the
+ * empty segment so the log end offset returns to the end of the data and offsets stay dense. Only
+ * beyond the recovery point, where data may legitimately be missing after a crash; a gap before an
+ * empty segment below it is a compacted tail and stays.
+ */
+function dropEmptySegmentsAfterLostTail(segments: Segment[], recoveryPoint: number, dir: string, logger: Logger): void {
+  while (segments.length >= 2) {
+    const last = segments.at(-1)!
+    const previous = segments.at(-2)!
+    if (last.size !== 0 || last.baseOffset <= previous.nextOffset || previous.nextOffset < recoveryPoint) return
+    logger.warn(
+      { baseOffset: last.baseOffset, dataEndOffset: previous.nextOffset },
+      'deleted an empty segment rolled past batches lost in a crash',
+    )
+    last.closeSync()
+    deleteSegmentFilesSync(dir, last.baseOffset)
+    segments.pop()
+  }
 }
