@@ -139,6 +139,7 @@ typedef struct {
         const char *batch_msgs;
         const char *codec;
         int timeout_s;
+        int max_s;
         int nprops;
         char *props[64];
 } opts_t;
@@ -147,7 +148,8 @@ static void usage(void) {
         fprintf(stderr,
                 "usage: rdkafka-perf produce|consume|create|delete -b HOST:PORT -t TOPIC\n"
                 "  [-n RECORDS] [-s SIZE] [-p PARTITIONS] [-a ACKS] [-l LINGER_MS]\n"
-                "  [-B BATCH_BYTES] [-M BATCH_MSGS] [-z CODEC] [-T TIMEOUT_S] [-X key=value]...\n");
+                "  [-B BATCH_BYTES] [-M BATCH_MSGS] [-z CODEC] [-T TIMEOUT_S] [-D MAX_RUN_S] [-X key=value]...\n"
+                "  -T: wait for metadata / admin results; -D: the process ends itself after this long\n");
         exit(2);
 }
 
@@ -520,10 +522,11 @@ int main(int argc, char **argv) {
             .batch_msgs = "100000",
             .codec = "none",
             .timeout_s = 60,
+            .max_s = 900,
         };
         optind = 2;
         int c;
-        while ((c = getopt(argc, argv, "b:t:n:s:p:a:l:B:M:z:T:X:")) != -1) {
+        while ((c = getopt(argc, argv, "b:t:n:s:p:a:l:B:M:z:T:D:X:")) != -1) {
                 switch (c) {
                 case 'b': o.brokers = optarg; break;
                 case 't': o.topic = optarg; break;
@@ -536,6 +539,7 @@ int main(int argc, char **argv) {
                 case 'M': o.batch_msgs = optarg; break;
                 case 'z': o.codec = optarg; break;
                 case 'T': o.timeout_s = atoi(optarg); break;
+                case 'D': o.max_s = atoi(optarg); break;
                 case 'X':
                         if (o.nprops >= 64)
                                 die("too many -X");
@@ -544,6 +548,8 @@ int main(int argc, char **argv) {
                 default: usage();
                 }
         }
+        /* Never outlive a broker that went away: SIGALRM's default action ends the process. */
+        alarm((unsigned)o.max_s);
         if (!strcmp(o.mode, "produce"))
                 return run_produce(&o);
         if (!strcmp(o.mode, "consume"))

@@ -453,7 +453,8 @@ async function idleRss(bin) {
     await runCmd(bin, ['create', ...common, '-p', '100'])
     // A little data in every partition: 100 records of 1 KiB each.
     await runCmd(bin, ['produce', ...common, '-p', '100', '-n', '10000', '-s', '1024', '-l', '5'])
-    // Idle: wait until the broker used < 1 % of a core for 3 consecutive seconds (max 30 s).
+    // Idle: wait until the broker used < 1 % of a core for 3 consecutive seconds (max 30 s), then
+    // give V8's memory reducer 10 more idle seconds and report the last sample.
     let quiet = 0
     let waited = 0
     let last = broker.cpu()
@@ -464,9 +465,17 @@ async function idleRss(bin) {
       quiet = now - last < 0.01 ? quiet + 1 : 0
       last = now
     }
+    const samples = []
+    for (let i = 0; i < 10; i++) {
+      await sleep(1000)
+      samples.push(broker.mem().VmRSS)
+    }
+    waited += 10
     const mem = broker.mem()
-    log(`  idle RSS with 100 partitions ${fmtNum(mem.VmRSS, 1)} MB (no topics: ${fmtNum(empty.VmRSS, 1)} MB)`)
-    return { partitions: 100, ...mem, emptyVmRSS: empty.VmRSS, idleAfterS: waited }
+    log(
+      `  idle RSS with 100 partitions ${fmtNum(mem.VmRSS, 1)} MB (last 10 s: ${fmtNum(minOf(samples), 1)}–${fmtNum(maxOf(samples), 1)}; no topics: ${fmtNum(empty.VmRSS, 1)} MB)`,
+    )
+    return { partitions: 100, ...mem, emptyVmRSS: empty.VmRSS, idleAfterS: waited, lastTenSeconds: samples }
   } finally {
     await broker.stop()
   }
@@ -585,7 +594,7 @@ function markdown(report) {
   L.push('')
   if (idle) {
     L.push(
-      `**Idle RSS**, fresh broker, one topic with 100 partitions holding 100 × 1 KiB records each, after ${idle.idleAfterS} s without CPU use: ` +
+      `**Idle RSS**, fresh broker, one topic with 100 partitions holding 100 × 1 KiB records each, ${idle.idleAfterS} s after the last produce (≥ 3 s without CPU use, then 10 s more): ` +
         `**${fmtNum(idle.VmRSS, 1)} MB** (anon ${fmtNum(idle.RssAnon, 1)}, file ${fmtNum(idle.RssFile, 1)}; ` +
         `${fmtNum(idle.emptyVmRSS, 1)} MB before any topic).`,
     )
@@ -667,6 +676,7 @@ async function main() {
   const started = Date.now()
 
   let before = await busyPercent()
+  const waitStarted = Date.now()
   if (before.busy > 15 && opts.waitQuiet > 0) {
     log(`machine ${before.busy.toFixed(0)} % busy; waiting up to ${opts.waitQuiet} s for < 15 %`)
     const deadline = Date.now() + opts.waitQuiet * 1000
@@ -678,6 +688,7 @@ async function main() {
   if (before.busy > 15)
     log('WARNING: the machine is more than 15 % busy; absolute numbers will be low, compare the ratios')
   const env = envInfo(before.busy, before.steal)
+  env.waitedForQuietS = (Date.now() - waitStarted) / 1000
 
   const bin = compileGenerator()
   let limits = null
