@@ -164,7 +164,7 @@ export class WireClient {
   async createTopic(
     name: string,
     numPartitions: number,
-    options: { version?: number; configs?: Record<string, string> } = {},
+    options: { version?: number; configs?: Record<string, string>; replicationFactor?: number } = {},
   ): Promise<CreateTopicsResponse> {
     const version = options.version ?? 7
     return this.request(
@@ -176,7 +176,7 @@ export class WireClient {
             {
               name,
               numPartitions,
-              replicationFactor: 1,
+              replicationFactor: options.replicationFactor ?? 1,
               assignments: [],
               configs: Object.entries(options.configs ?? {}).map(([k, v]) => ({ name: k, value: v })),
             },
