@@ -34,7 +34,8 @@ const HELP = `usage: npm run bench -- [options]
   --linger MS           producer linger.ms (default 5)
   --batch-size BYTES    producer batch.size (default 262144)
   --dir DIR             where the broker's data and the append probe go (default: the OS temp dir)
-  --wait-quiet S        wait up to S seconds for the machine to be < 15 % busy before starting
+  --wait-quiet S        wait up to S seconds for the machine to be < 15 % busy before starting,
+                        and again before every produce run
   --skip-limits         do not run the limits probe (ratios are then omitted)
   --skip-idle           do not measure idle RSS
   --profile             run the broker under node --cpu-prof; prints its top frames
@@ -154,6 +155,18 @@ async function busyPercent(ms = 2000) {
   const b = machineCpu()
   const total = Math.max(1e-9, b.total - a.total)
   return { busy: (100 * (b.busy - a.busy)) / total, steal: (100 * (b.steal - a.steal)) / total }
+}
+
+/**
+ * The machine's busy % over one second; with `maxWaitS` > 0, keeps sampling until it is below
+ * 15 % or `maxWaitS` passed. Runs before every measured run, so a run never starts on top of a
+ * burst of other work when a wait was asked for.
+ */
+async function waitQuiet(maxWaitS) {
+  const started = Date.now()
+  let b = await busyPercent(1000)
+  while (b.busy > 15 && Date.now() - started < maxWaitS * 1000) b = await busyPercent(1000)
+  return { ...b, waitedS: (Date.now() - started) / 1000 }
 }
 
 // ------------------------------------------------------------------ stats
@@ -411,6 +424,7 @@ async function runCell(bin, broker, cell, opts, index) {
     const topic = `bench-${index}-${cell.size}b-${cell.partitions}p-${run}`
     const common = ['-b', broker.bootstrap, '-t', topic, '-T', '60']
     await runCmd(bin, ['create', ...common, '-p', String(cell.partitions)])
+    const quiet = await waitQuiet(opts.waitQuiet)
     const p = await generator(bin, broker, [
       'produce',
       ...common,
@@ -427,11 +441,14 @@ async function runCell(bin, broker, cell, opts, index) {
       '-B',
       cell.batchSize,
     ])
+    p.busyBeforePct = quiet.busy
+    p.stealBeforePct = quiet.steal
+    p.waitedForQuietS = quiet.waitedS
     const c = await generator(bin, broker, ['consume', ...common, '-n', String(records)])
     await runCmd(bin, ['delete', ...common])
     const tag = run === 0 ? 'warm-up' : `run ${run}`
     log(
-      `  ${tag.padEnd(7)} produce ${fmtRate(p.records_per_s)} rec/s ${fmtNum(p.mb_per_s)} MB/s p99 ${fmtNum(p.latency_ms.p99, 1)} ms broker ${p.brokerCpuPerS.toFixed(2)} client ${p.clientCpuPerS.toFixed(2)} other ${p.otherCpuPerS.toFixed(2)} steal ${p.stealCpuPerS.toFixed(2)} CPU s/s | consume ${fmtRate(c.records_per_s)} rec/s ${fmtNum(c.mb_per_s)} MB/s broker ${c.brokerCpuPerS.toFixed(2)} client ${c.clientCpuPerS.toFixed(2)}`,
+      `  ${tag.padEnd(7)} [busy before ${p.busyBeforePct.toFixed(0)} %] produce ${fmtRate(p.records_per_s)} rec/s ${fmtNum(p.mb_per_s)} MB/s p99 ${fmtNum(p.latency_ms.p99, 1)} ms broker ${p.brokerCpuPerS.toFixed(2)} client ${p.clientCpuPerS.toFixed(2)} other ${p.otherCpuPerS.toFixed(2)} steal ${p.stealCpuPerS.toFixed(2)} CPU s/s | consume ${fmtRate(c.records_per_s)} rec/s ${fmtNum(c.mb_per_s)} MB/s broker ${c.brokerCpuPerS.toFixed(2)} client ${c.clientCpuPerS.toFixed(2)}`,
     )
     if (run === 0) {
       records = Math.round(Math.min(Math.max(p.records_per_s * opts.seconds, 20_000), 4e9 / cell.size))
@@ -499,6 +516,7 @@ function summarise(cells, limits) {
       mbPerBrokerCpuS: m(cell.produce, (r) => r.mbPerBrokerCpuS),
       clientCpuPerS: m(cell.produce, (r) => r.clientCpuPerS),
       otherCpuPerS: m(cell.produce, (r) => r.otherCpuPerS),
+      busyBeforePct: m(cell.produce, (r) => r.busyBeforePct),
       irqCpuPerS: m(cell.produce, (r) => r.irqCpuPerS),
       stealCpuPerS: m(cell.produce, (r) => r.stealCpuPerS),
     }
@@ -532,6 +550,7 @@ function note(x, cores) {
   const used = x.brokerCpuPerS + x.clientCpuPerS + x.otherCpuPerS + x.irqCpuPerS + x.stealCpuPerS
   if (used > 0.9 * cores) notes.push('CPU-saturated')
   if (x.otherCpuPerS > 0.3) notes.push(`other load ${x.otherCpuPerS.toFixed(1)}`)
+  if (x.busyBeforePct > 15) notes.push(`machine ${x.busyBeforePct.toFixed(0)} % busy before`)
   return notes.join(', ')
 }
 
