@@ -2,6 +2,7 @@
 import { Command } from 'commander'
 import { registerBrokerCommand } from './commands/broker.ts'
 import { registerConsumeCommand } from './commands/consume.ts'
+import { registerGroupsCommand } from './commands/groups.ts'
 import { registerProduceCommand } from './commands/produce.ts'
 import { registerTopicsCommand } from './commands/topics.ts'
 
@@ -9,6 +10,7 @@ const program = new Command()
 program.name('samsa').description('Samsa: a Kafka-compatible event streaming platform for Node.js').version('0.1.0')
 registerBrokerCommand(program)
 registerTopicsCommand(program)
+registerGroupsCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
 

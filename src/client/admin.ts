@@ -16,6 +16,18 @@ import { ZERO_UUID } from '../protocol/primitives/uuid.ts'
 import { type BrokerInfo, Cluster, type ClusterOptions } from './cluster.ts'
 import type { BrokerConnection } from './connection.ts'
 import { KafkaResponseError } from './errors.ts'
+import {
+  alterCommittedOffsets,
+  type CommittedOffset,
+  deleteGroups,
+  describeGroup,
+  fetchCommittedOffsets,
+  type GroupDescription,
+  type GroupListing,
+  listGroups,
+  type OffsetToCommit,
+  type TopicPartitions,
+} from './group-admin.ts'
 import { IsolationLevel, listOffsets, type OffsetSpec, type PartitionOffset } from './list-offsets.ts'
 
 export type AdminOptions = ClusterOptions
@@ -393,6 +405,31 @@ export class Admin {
       ids.map((partition) => ({ topic, partition, spec })),
       isolation,
     )
+  }
+
+  /** Consumer groups on every broker, optionally only those in the given states (ListGroups v4+). */
+  listGroups(options: { states?: readonly string[] } = {}): Promise<GroupListing[]> {
+    return listGroups(this.#cluster, options.states ?? [])
+  }
+
+  /** A group's state, protocol and members with their decoded assignments. */
+  describeGroup(groupId: string): Promise<GroupDescription> {
+    return describeGroup(this.#cluster, groupId)
+  }
+
+  /** Deletes groups (NON_EMPTY_GROUP while they have members, GROUP_ID_NOT_FOUND when unknown). */
+  deleteGroups(groupIds: readonly string[]): Promise<void> {
+    return deleteGroups(this.#cluster, groupIds)
+  }
+
+  /** A group's committed offsets (all topics when none are named). */
+  fetchCommittedOffsets(groupId: string, topics?: readonly TopicPartitions[]): Promise<CommittedOffset[]> {
+    return fetchCommittedOffsets(this.#cluster, groupId, topics)
+  }
+
+  /** Commits offsets for an inactive group, as kafka-consumer-groups --reset-offsets --execute does. */
+  alterCommittedOffsets(groupId: string, offsets: readonly OffsetToCommit[]): Promise<void> {
+    return alterCommittedOffsets(this.#cluster, groupId, offsets)
   }
 
   async #allPartitions(topic: string): Promise<number[]> {
