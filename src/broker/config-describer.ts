@@ -93,7 +93,7 @@ export function describeTopicConfigs(
       resolved.source === LogConfigSource.Topic
         ? DescribeConfigSource.TopicConfig
         : resolved.source === LogConfigSource.Server
-          ? DescribeConfigSource.StaticBrokerConfig
+          ? serverSource(broker, resolved.serverProperty!)
           : DescribeConfigSource.DefaultConfig
     out.push({
       name: def.name,
@@ -101,7 +101,7 @@ export function describeTopicConfigs(
       readOnly: false,
       configSource,
       isSensitive: false,
-      synonyms: topicSynonyms(def, overrides, server),
+      synonyms: topicSynonyms(def, overrides, server, broker),
       configType: configType(def.type),
       documentation: def.documentation,
     })
@@ -109,15 +109,27 @@ export function describeTopicConfigs(
   return out
 }
 
+/** The DescribeConfigs source of a broker property that supplies a topic default. */
+function serverSource(broker: BrokerConfigView, property: string): number {
+  const top = broker.synonymsOf?.(property)[0]
+  return top === undefined ? DescribeConfigSource.StaticBrokerConfig : BROKER_SOURCE[top.source]
+}
+
 function topicSynonyms(
   def: LogConfigDefinition,
   overrides: Readonly<Record<string, string>>,
   server: Readonly<Record<string, string>>,
+  broker: BrokerConfigView,
 ): ConfigSynonym[] {
   const out: ConfigSynonym[] = []
   const own = overrides[def.name]
   if (own !== undefined) out.push({ name: def.name, value: own, source: DescribeConfigSource.TopicConfig })
   for (const syn of def.serverSynonyms) {
+    const layers = broker.synonymsOf?.(syn.name)
+    if (layers !== undefined) {
+      for (const l of layers) out.push({ name: syn.name, value: l.value, source: BROKER_SOURCE[l.source] })
+      continue
+    }
     const v = server[syn.name]
     if (v !== undefined) out.push({ name: syn.name, value: v, source: DescribeConfigSource.StaticBrokerConfig })
   }
@@ -142,10 +154,28 @@ export function describeBrokerConfigs(broker: BrokerConfigView, keys?: readonly 
       configSource: BROKER_SOURCE[e.source],
       isSensitive: e.isSensitive,
       synonyms:
-        e.value === null
-          ? []
-          : [{ name: e.name, value: e.isSensitive ? null : e.value, source: BROKER_SOURCE[e.source] }],
+        e.synonyms !== undefined
+          ? e.synonyms.map((syn) => ({ name: syn.name, value: syn.value, source: BROKER_SOURCE[syn.source] }))
+          : e.value === null
+            ? []
+            : [{ name: e.name, value: e.isSensitive ? null : e.value, source: BROKER_SOURCE[e.source] }],
       configType: configType(e.type),
       documentation: e.documentation,
     }))
+}
+
+/**
+ * DescribeConfigs on the broker resource "": only the cluster-wide dynamic defaults, as Kafka reports
+ * them (kafka-configs --entity-default).
+ */
+export function describeBrokerDefaultConfigs(
+  broker: BrokerConfigView,
+  keys?: readonly string[] | null,
+): DescribedConfig[] {
+  const out: DescribedConfig[] = []
+  for (const c of describeBrokerConfigs(broker, keys)) {
+    const layer = c.synonyms.find((s) => s.source === DescribeConfigSource.DynamicDefaultBrokerConfig)
+    if (layer !== undefined) out.push({ ...c, value: layer.value, configSource: layer.source, synonyms: [layer] })
+  }
+  return out
 }

@@ -3,6 +3,7 @@ import type { QuorumController } from '../metadata/controller/quorum-controller.
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { ReplicaManager } from '../replication/replica-manager.ts'
 import type { LogConfig } from '../storage/log-config.ts'
+import type { LogManager } from '../storage/log-manager.ts'
 import type { FetchSessionCache } from './fetch-session-cache.ts'
 
 /** Version range of one API as advertised in ApiVersions. */
@@ -12,15 +13,30 @@ export interface ApiVersionRange {
   maxVersion: number
 }
 
+export type BrokerConfigSource =
+  | 'DEFAULT_CONFIG'
+  | 'STATIC_BROKER_CONFIG'
+  | 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+  | 'DYNAMIC_BROKER_CONFIG'
+
+/** One layer that sets a broker property (DescribeConfigs synonyms), highest priority first. */
+export interface BrokerConfigSynonym {
+  readonly name: string
+  readonly value: string | null
+  readonly source: BrokerConfigSource
+}
+
 /** One broker property as DescribeConfigs reports it. */
 export interface BrokerConfigEntry {
   readonly name: string
   readonly value: string | null
-  readonly source: 'DEFAULT_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'DYNAMIC_BROKER_CONFIG'
+  readonly source: BrokerConfigSource
   readonly isSensitive: boolean
   readonly readOnly: boolean
   readonly type: string
   readonly documentation: string
+  /** Every layer that sets it (dynamic per broker, dynamic cluster default, static, default). */
+  readonly synonyms?: readonly BrokerConfigSynonym[]
 }
 
 /** The broker configuration as handlers see it (implemented by server/config.ts). */
@@ -33,6 +49,8 @@ export interface BrokerConfigView {
   /** Server defaults of topic configs, keyed by server property name (log.segment.bytes...). */
   logDefaults(): Record<string, string>
   describe(): readonly BrokerConfigEntry[]
+  /** The layers that set a broker property, highest priority first, without Kafka's default. */
+  synonymsOf?(key: string): readonly BrokerConfigSynonym[]
 }
 
 /** How clients reach a broker on one listener. */
@@ -63,4 +81,6 @@ export interface BrokerServices {
   readonly logConfigFor: (topic: string) => LogConfig
   /** Consumer groups and committed offsets of the `__consumer_offsets` partitions this broker leads. */
   readonly groupCoordinator: GroupCoordinator
+  /** The data directories and their logs (DescribeLogDirs). */
+  readonly logManager: LogManager
 }

@@ -3,6 +3,7 @@ import type { Scheduler } from '../common/scheduler.ts'
 import type { MetadataDelta } from '../metadata/image/metadata-delta.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { MetadataPublisher } from '../metadata/metadata-loader.ts'
+import { isInternalTopic } from '../metadata/topic-names.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import type { LogConfig } from '../storage/log-config.ts'
@@ -29,6 +30,13 @@ export interface ProduceResult {
   baseOffset: number
   logAppendTimeMs: number
   logStartOffset: number
+}
+
+export interface DeleteRecordsResult {
+  errorCode: number
+  errorMessage: string | null
+  /** The partition's log start offset after the deletion; -1 on error. */
+  lowWatermark: number
 }
 
 export interface FetchPartitionRequest {
@@ -269,6 +277,47 @@ export class ReplicaManager implements MetadataPublisher {
       }
     }
     return results
+  }
+
+  /**
+   * DeleteRecords for one partition (Kafka's Partition.deleteRecordsOnLeader): moves the log start offset
+   * to `offset` (-1 = the high watermark) and deletes the segments wholly below it; the new log start
+   * offset is checkpointed before answering. Internal topics answer INVALID_TOPIC_EXCEPTION, topics
+   * without the delete policy POLICY_VIOLATION, offsets beyond the high watermark OFFSET_OUT_OF_RANGE.
+   * With this broker the only replica there is no wait for followers.
+   */
+  async deleteRecords(topic: string, partitionIndex: number, offset: number): Promise<DeleteRecordsResult> {
+    const fail = (errorCode: number, errorMessage: string | null): DeleteRecordsResult => ({
+      errorCode,
+      errorMessage,
+      lowWatermark: -1,
+    })
+    if (isInternalTopic(topic))
+      return fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete records of internal topic ${topic}`)
+    const partition = this.#partitions.get(key(topic, partitionIndex))
+    if (partition === undefined || !partition.isLeader) return fail(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
+    if (!partition.log.config.cleanupPolicyDelete) {
+      return fail(
+        ErrorCode.POLICY_VIOLATION,
+        `Records of partition ${topic}-${partitionIndex} can not be deleted due to the configured policy`,
+      )
+    }
+    const target = offset === -1 ? partition.highWatermark : offset
+    if (target < 0 || target > partition.highWatermark) {
+      return fail(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `The offset ${target} for partition ${topic}-${partitionIndex} is not valid: the high watermark is ${partition.highWatermark}`,
+      )
+    }
+    try {
+      const lowWatermark = await partition.log.deleteRecordsBefore(target)
+      await this.#o.logManager.checkpointLogStartOffsets()
+      return { errorCode: ErrorCode.NONE, errorMessage: null, lowWatermark }
+    } catch (err) {
+      if (err instanceof KafkaProtocolError) return fail(err.errorCode, err.message)
+      this.#log.error({ err, topic, partition: partitionIndex }, 'delete records failed')
+      return fail(ErrorCode.KAFKA_STORAGE_ERROR, null)
+    }
   }
 
   /** ListOffsets for one partition: -1 latest, -2 earliest, -3 max timestamp, else first offset at or after the timestamp. */

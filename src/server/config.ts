@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { BrokerConfigEntry, BrokerConfigView } from '../broker/services.ts'
+import type { BrokerConfigEntry, BrokerConfigSynonym, BrokerConfigView } from '../broker/services.ts'
 import { ConfigError, SamsaErrorCode } from '../common/errors.ts'
 
 /**
@@ -178,7 +178,13 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Segment age before a roll, in hours.',
     validate: atLeast(1),
   },
-  { name: 'log.roll.jitter.ms', type: 'long', default: null, doc: 'Random jitter subtracted from the roll time.' },
+  {
+    name: 'log.roll.jitter.ms',
+    type: 'long',
+    default: null,
+    doc: 'Random jitter subtracted from the roll time.',
+    dynamic: true,
+  },
   {
     name: 'log.roll.jitter.hours',
     type: 'int',
@@ -296,7 +302,14 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   },
   { name: 'log.preallocate', type: 'boolean', default: 'false', doc: 'Preallocate segment files.', dynamic: true },
   { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner.' },
-  { name: 'log.cleaner.threads', type: 'int', default: '1', doc: 'Log cleaner threads.', dynamic: true },
+  {
+    name: 'log.cleaner.threads',
+    type: 'int',
+    default: '1',
+    doc: 'Log cleaner threads (at most 8).',
+    validate: atLeast(1),
+    dynamic: true,
+  },
   {
     name: 'log.cleaner.delete.retention.ms',
     type: 'long',
@@ -325,7 +338,45 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Dirty ratio that triggers cleaning.',
     dynamic: true,
   },
-  { name: 'log.cleaner.backoff.ms', type: 'long', default: '15000', doc: 'Sleep when nothing is cleanable.' },
+  {
+    name: 'log.cleaner.backoff.ms',
+    type: 'long',
+    default: '15000',
+    doc: 'Sleep when nothing is cleanable.',
+    validate: atLeast(1),
+    dynamic: true,
+  },
+  {
+    name: 'log.cleaner.dedupe.buffer.size',
+    type: 'long',
+    default: '134217728',
+    doc: 'Memory for the key -> offset maps of all cleaner threads.',
+    validate: atLeast(1024 * 1024),
+    dynamic: true,
+  },
+  {
+    name: 'log.cleaner.io.buffer.size',
+    type: 'int',
+    default: '524288',
+    doc: 'Read and write buffer of each cleaner thread.',
+    validate: atLeast(4096),
+    dynamic: true,
+  },
+  {
+    name: 'log.cleaner.io.buffer.load.factor',
+    type: 'double',
+    default: '0.9',
+    doc: 'Fill ratio of the dedupe maps.',
+    dynamic: true,
+  },
+  {
+    name: 'log.cleaner.io.max.bytes.per.second',
+    type: 'double',
+    default: '1.7976931348623157E308',
+    doc: 'I/O rate limit of the cleaner threads (read plus write).',
+    validate: (v) => (Number(v) > 0 ? null : 'must be positive'),
+    dynamic: true,
+  },
   {
     name: 'compression.type',
     type: 'string',
@@ -617,6 +668,10 @@ export function parseListeners(key: string, value: string): ListenerConfig[] {
 export class BrokerConfig implements BrokerConfigView {
   readonly #values = new Map<string, string | null>()
   readonly #sources = new Map<string, ConfigSource>()
+  /** The static configuration under dynamic layers (this instance when there are none). */
+  #static: BrokerConfig = this
+  #dynamicBroker: ReadonlyMap<string, string> = new Map()
+  #dynamicDefault: ReadonlyMap<string, string> = new Map()
 
   private constructor() {}
 
@@ -767,16 +822,127 @@ export class BrokerConfig implements BrokerConfigView {
     return out
   }
 
+  /**
+   * This static configuration with the dynamic broker configs of the metadata log on top (Kafka's
+   * DynamicBrokerConfig): the cluster-wide defaults (ConfigRecords for broker "") and then this node's
+   * own (broker "<node.id>"). Values that are unknown, not dynamic or invalid are skipped and returned in
+   * `skipped`, so one bad record never keeps a broker from starting.
+   */
+  withDynamicLayers(
+    clusterDefault: ReadonlyMap<string, string>,
+    perBroker: ReadonlyMap<string, string>,
+  ): { config: BrokerConfig; skipped: { key: string; message: string }[] } {
+    const base = this.#static
+    const c = new BrokerConfig()
+    for (const [k, v] of base.#values) c.#values.set(k, v)
+    for (const [k, src] of base.#sources) c.#sources.set(k, src)
+    c.#static = base
+    const skipped: { key: string; message: string }[] = []
+    const apply = (layer: ReadonlyMap<string, string>, source: ConfigSource): Map<string, string> => {
+      const kept = new Map<string, string>()
+      for (const [key, raw] of layer) {
+        const message = dynamicValueProblem(key, raw)
+        if (message !== null) {
+          skipped.push({ key, message })
+          continue
+        }
+        c.#values.set(key, raw.trim())
+        c.#sources.set(key, source)
+        kept.set(key, raw.trim())
+      }
+      return kept
+    }
+    c.#dynamicDefault = apply(clusterDefault, 'DYNAMIC_DEFAULT_BROKER_CONFIG')
+    c.#dynamicBroker = apply(perBroker, 'DYNAMIC_BROKER_CONFIG')
+    return { config: c, skipped }
+  }
+
+  /** The layers that set `key`, highest priority first (Kafka's DescribeConfigs synonyms), without the default. */
+  synonymsOf(key: string): BrokerConfigSynonym[] {
+    const out: BrokerConfigSynonym[] = []
+    const def = DEFS.get(key)
+    const hide = (v: string | null): string | null => (def?.type === 'password' ? null : v)
+    const own = this.#dynamicBroker.get(key)
+    if (own !== undefined) out.push({ name: key, value: hide(own), source: 'DYNAMIC_BROKER_CONFIG' })
+    const cluster = this.#dynamicDefault.get(key)
+    if (cluster !== undefined) out.push({ name: key, value: hide(cluster), source: 'DYNAMIC_DEFAULT_BROKER_CONFIG' })
+    if (this.#static.#sources.get(key) === 'STATIC_BROKER_CONFIG')
+      out.push({ name: key, value: hide(this.#static.#values.get(key) ?? null), source: 'STATIC_BROKER_CONFIG' })
+    return out
+  }
+
   /** Every property as DescribeConfigs reports it on a broker resource. */
   describe(): BrokerConfigEntry[] {
-    return BROKER_CONFIG_DEFS.map((d) => ({
-      name: d.name,
-      value: d.type === 'password' ? null : (this.#values.get(d.name) ?? null),
-      source: this.#sources.get(d.name) ?? 'DEFAULT_CONFIG',
-      isSensitive: d.type === 'password',
-      readOnly: d.dynamic !== true,
-      type: d.type,
-      documentation: d.doc,
-    }))
+    return BROKER_CONFIG_DEFS.map((d) => {
+      const synonyms = this.synonymsOf(d.name)
+      if (d.default !== null)
+        synonyms.push({ name: d.name, value: d.type === 'password' ? null : d.default, source: 'DEFAULT_CONFIG' })
+      return {
+        name: d.name,
+        value: d.type === 'password' ? null : (this.#values.get(d.name) ?? null),
+        source: this.#sources.get(d.name) ?? 'DEFAULT_CONFIG',
+        isSensitive: d.type === 'password',
+        readOnly: d.dynamic !== true,
+        type: d.type,
+        documentation: d.doc,
+        synonyms,
+      }
+    })
+  }
+}
+
+/** Why `raw` cannot be a dynamic value of `key` (Kafka's DynamicBrokerConfig.validate), or null. */
+export function dynamicValueProblem(key: string, raw: string): string | null {
+  const def = DEFS.get(key)
+  if (def === undefined) return `Unknown broker config ${key}`
+  if (def.dynamic !== true) return `Cannot update these configs dynamically: Set(${key})`
+  const value = raw.trim()
+  const problem = checkType(def, value) ?? def.validate?.(value) ?? null
+  return problem === null ? null : `Invalid value ${value} for configuration ${key}: ${problem}`
+}
+
+/** The broker-config knowledge the controller needs to validate dynamic broker configs. */
+export interface DynamicBrokerConfigSchema {
+  validate(
+    resourceName: string,
+    overrides: ReadonlyMap<string, string>,
+    changedKeys: readonly string[],
+  ): { errorCode: number; message: string } | null
+  isList(key: string): boolean
+  defaultValue(key: string): string | null
+}
+
+/** Kafka answers INVALID_REQUEST for broker configs that fail validation (KAFKA-13609). */
+const INVALID_REQUEST = 42
+
+/**
+ * Validation of a change to the dynamic configs of broker resource `resourceName` ('' = cluster default):
+ * every key set must be a known dynamic config with a valid value, and the resulting topic defaults must
+ * still build a valid topic configuration. `otherLayer(resourceName)` gives the other dynamic layer as
+ * it stands (this node's own configs when the cluster default changes, and the reverse).
+ */
+export function dynamicBrokerConfigSchema(
+  staticConfig: BrokerConfig,
+  otherLayer: (resourceName: string) => ReadonlyMap<string, string>,
+  checkTopicDefaults: (config: BrokerConfig) => string | null,
+): DynamicBrokerConfigSchema {
+  return {
+    validate(resourceName, overrides, changedKeys) {
+      for (const key of changedKeys) {
+        const value = overrides.get(key)
+        if (value === undefined) continue
+        const problem = dynamicValueProblem(key, value)
+        if (problem !== null) return { errorCode: INVALID_REQUEST, message: problem }
+      }
+      const other = otherLayer(resourceName)
+      const { config } =
+        resourceName === ''
+          ? staticConfig.withDynamicLayers(overrides, other)
+          : staticConfig.withDynamicLayers(other, overrides)
+      const topicProblem = checkTopicDefaults(config)
+      return topicProblem === null ? null : { errorCode: INVALID_REQUEST, message: topicProblem }
+    },
+    isList: (key) => DEFS.get(key)?.type === 'list',
+    defaultValue: (key) => DEFS.get(key)?.default ?? null,
   }
 }

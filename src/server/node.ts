@@ -10,7 +10,7 @@ import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
 import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.ts'
 import { PartitionCoordinatorLog } from '../coordinator/runtime/coordinator-log.ts'
 import { QuorumController } from '../metadata/controller/quorum-controller.ts'
-import { ConfigResourceType } from '../metadata/image/configs-image.ts'
+import { ConfigResourceType, type ConfigurationsImage } from '../metadata/image/configs-image.ts'
 import { MetadataDelta } from '../metadata/image/metadata-delta.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import { MetadataLoader } from '../metadata/metadata-loader.ts'
@@ -19,10 +19,11 @@ import { randomUuid } from '../protocol/primitives/uuid.ts'
 import { type CompressionType, decompressAsync } from '../protocol/records/compression/index.ts'
 import { LocalRaftClient } from '../raft/local-raft-client.ts'
 import { ReplicaManager } from '../replication/replica-manager.ts'
+import { logCleanerConfigFrom } from '../storage/cleaner/log-cleaner.ts'
 import { buildLogConfig, type LogConfig } from '../storage/log-config.ts'
 import { LogManager } from '../storage/log-manager.ts'
 import { ensureClusterIdentity } from './cluster-identity.ts'
-import type { BrokerConfig } from './config.ts'
+import { type BrokerConfig, dynamicBrokerConfigSchema } from './config.ts'
 
 export interface BrokerNodeOptions {
   config: BrokerConfig
@@ -100,8 +101,22 @@ export class BrokerNode {
       scheduler.clock.nowMs(),
     )
 
+    // Dynamic broker configs (ConfigRecords for broker "" and for this node) over the static config,
+    // rebuilt whenever the metadata image's configs change; everything that reads the broker config
+    // through these functions sees changes live.
+    let effective: { configs: ConfigurationsImage; config: BrokerConfig } | null = null
+    const effectiveConfig = (image: MetadataImage): BrokerConfig => {
+      if (effective?.configs === image.configs) return effective.config
+      const layers = config.withDynamicLayers(
+        image.configs.get(ConfigResourceType.Broker, ''),
+        image.configs.get(ConfigResourceType.Broker, String(nodeId)),
+      )
+      for (const p of layers.skipped) logger.warn({ key: p.key, reason: p.message }, 'ignoring a dynamic broker config')
+      effective = { configs: image.configs, config: layers.config }
+      return layers.config
+    }
     const logConfigFor = (topic: string, image: MetadataImage): LogConfig =>
-      buildLogConfig(image.configs.toRecord(ConfigResourceType.Topic, topic), config.logDefaults())
+      buildLogConfig(image.configs.toRecord(ConfigResourceType.Topic, topic), effectiveConfig(image).logDefaults())
 
     const loader = new MetadataLoader(logger)
     const raft = new LocalRaftClient({
@@ -120,6 +135,7 @@ export class BrokerNode {
       scheduler,
       logger,
       brokerConfig: config.logDefaults(),
+      cleanerConfig: () => logCleanerConfigFrom(effectiveConfig(loader.image).logDefaults()),
       // Timestamp lookups inside compressed batches decode them with the protocol's codecs, off the loop where possible.
       decompress: (compression, data) => decompressAsync(compression as CompressionType, data),
     })
@@ -137,6 +153,18 @@ export class BrokerNode {
         deleteTopicEnable: config.getBoolean('delete.topic.enable'),
       }),
       logger,
+      brokerConfigSchema: dynamicBrokerConfigSchema(
+        config,
+        (name) => loader.image.configs.get(ConfigResourceType.Broker, name === '' ? String(nodeId) : ''),
+        (c) => {
+          try {
+            buildLogConfig({}, c.logDefaults())
+            return null
+          } catch (err) {
+            return (err as Error).message
+          }
+        },
+      ),
     })
     await controller.bootstrapIfEmpty()
     logManager.startup()
@@ -161,7 +189,7 @@ export class BrokerNode {
     const dispatcher = new Dispatcher(HANDLERS)
     const services: BrokerServices = {
       apiVersions: dispatcher.apiVersions,
-      config: () => config,
+      config: () => effectiveConfig(loader.image),
       clusterId,
       nodeId,
       metadata: () => loader.image,
@@ -170,6 +198,7 @@ export class BrokerNode {
       fetchSessions: new FetchSessionCache(scheduler.clock),
       logConfigFor: (topic) => logConfigFor(topic, loader.image),
       groupCoordinator,
+      logManager,
     }
     const listeners = config.listeners.map(
       (l) =>

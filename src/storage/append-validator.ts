@@ -1,11 +1,22 @@
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import {
+  CompressionType,
+  type CompressOptions,
+  compressAsync,
+  decompressAsync,
+} from '../protocol/records/compression/index.ts'
+import {
+  Attributes,
+  BATCH_ATTRIBUTES_OFFSET,
+  BATCH_CRC_OFFSET,
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD,
+  batchAttributes,
   batchBaseOffset,
   batchBaseSequence,
   batchBaseTimestamp,
+  batchCompression,
   batchIsControl,
   batchLastOffsetDelta,
   batchMagic,
@@ -14,10 +25,12 @@ import {
   batchRecordCount,
   batchSize,
   batchTimestampType,
+  computeBatchCrc,
   isBatchCrcValid,
   TimestampType,
 } from '../protocol/records/record-batch.ts'
-import { type LogConfig, MessageTimestampType } from './log-config.ts'
+import { RecordCursor } from './cleaner/record-cursor.ts'
+import { type CompressionTypeName, type LogConfig, MessageTimestampType } from './log-config.ts'
 
 /** What one validated append carries: where each batch starts and the totals the log needs. */
 export interface AppendAnalysis {
@@ -208,4 +221,118 @@ export function validateFollowerAppend(records: Buffer, logEndOffset: number): F
     firstOffset,
     lastOffset: expected - 1,
   }
+}
+
+/**
+ * Record-level work a leader append needs beyond the header checks (Kafka's LogValidator paths that
+ * iterate records): on compacted topics every record must have a key (INVALID_RECORD otherwise), and when
+ * the topic's compression.type names a codec other than the batch's, the batch is recompressed to it.
+ * `targetCodecs[i]` is the codec batch i is rewritten to, or null to keep it as the producer sent it.
+ */
+export interface RecordWork {
+  readonly checkKeys: boolean
+  readonly targetCodecs: readonly (CompressionType | null)[]
+}
+
+const CODEC_BY_NAME: Readonly<Record<CompressionTypeName, CompressionType | null>> = {
+  producer: null,
+  uncompressed: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+}
+
+/** The record work an append needs, or null for none (the common case: batches stay opaque). */
+export function recordWorkFor(records: Buffer, analysis: AppendAnalysis, config: LogConfig): RecordWork | null {
+  const topicCodec = CODEC_BY_NAME[config.compressionType]
+  let recompress = false
+  const targetCodecs = analysis.positions.map((pos) => {
+    if (topicCodec === null || batchCompression(records, pos) === topicCodec) return null
+    recompress = true
+    return topicCodec
+  })
+  if (!recompress && !config.cleanupPolicyCompact) return null
+  return { checkKeys: config.cleanupPolicyCompact, targetCodecs }
+}
+
+/**
+ * Performs the record work: decompresses where needed (asynchronously where the codec allows, so the
+ * event loop stays free), checks keys, and rebuilds recompressed batches (same header fields, new codec
+ * bits, length and CRC). Returns `records` itself when nothing was rewritten.
+ */
+export async function applyRecordWork(
+  records: Buffer,
+  analysis: AppendAnalysis,
+  work: RecordWork,
+  config: LogConfig,
+  topicPartition: string,
+): Promise<Buffer> {
+  const out: Buffer[] = []
+  let rewritten = false
+  for (const [i, pos] of analysis.positions.entries()) {
+    const end = pos + batchSize(records, pos)
+    const target = work.targetCodecs[i] ?? null
+    const codec = batchCompression(records, pos) as CompressionType
+    const raw = records.subarray(pos + BATCH_HEADER_BYTES, end)
+    let section: Buffer | null = null
+    if (work.checkKeys || target !== null) section = await decompressRecords(codec, raw)
+    if (work.checkKeys) checkKeys(section!, batchRecordCount(records, pos), topicPartition)
+    if (target === null) {
+      out.push(records.subarray(pos, end))
+      continue
+    }
+    const payload =
+      target === CompressionType.None ? section! : await compressAsync(target, section!, levelFor(target, config))
+    out.push(withPayload(records, pos, payload, target))
+    rewritten = true
+  }
+  return rewritten ? Buffer.concat(out) : records
+}
+
+async function decompressRecords(codec: CompressionType, raw: Buffer): Promise<Buffer> {
+  if (codec === CompressionType.None) return raw
+  try {
+    return await decompressAsync(codec, raw)
+  } catch (err) {
+    throw new KafkaProtocolError(
+      ErrorCode.CORRUPT_MESSAGE,
+      `Record batch does not decompress: ${(err as Error).message}`,
+    )
+  }
+}
+
+function checkKeys(section: Buffer, count: number, topicPartition: string): void {
+  let cursor: RecordCursor
+  try {
+    cursor = new RecordCursor(section, 0, section.length, count)
+    while (cursor.next()) {
+      if (!cursor.hasKey) {
+        // Kafka's LogValidator.validateKey.
+        throw invalidRecord(`Compacted topic cannot accept message without key in topic partition ${topicPartition}.`)
+      }
+    }
+  } catch (err) {
+    if (err instanceof KafkaProtocolError) throw err
+    throw corrupt(`Record batch is corrupt: ${(err as Error).message}`)
+  }
+}
+
+function levelFor(codec: CompressionType, config: LogConfig): CompressOptions {
+  if (codec === CompressionType.Gzip && config.compressionGzipLevel !== -1)
+    return { level: config.compressionGzipLevel }
+  if (codec === CompressionType.Zstd) return { level: config.compressionZstdLevel }
+  return {}
+}
+
+/** The batch at `pos` with its records section replaced by `payload` in codec `codec`; new length and CRC. */
+function withPayload(records: Buffer, pos: number, payload: Buffer, codec: CompressionType): Buffer {
+  const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + payload.length)
+  records.copy(out, 0, pos, pos + BATCH_HEADER_BYTES)
+  payload.copy(out, BATCH_HEADER_BYTES)
+  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8)
+  const attributes = (batchAttributes(records, pos) & ~Attributes.CompressionMask) | codec
+  out.writeInt16BE(attributes, BATCH_ATTRIBUTES_OFFSET)
+  out.writeUInt32BE(computeBatchCrc(out, 0), BATCH_CRC_OFFSET)
+  return out
 }

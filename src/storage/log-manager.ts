@@ -6,6 +6,7 @@ import type { Scheduler, Timer } from '../common/scheduler.ts'
 import { BackgroundTasks } from './background-tasks.ts'
 import type { Decompress } from './batch-records.ts'
 import { type CheckpointFile, offsetCheckpointFile, type TopicPartitionOffset } from './checkpoint-file.ts'
+import { LogCleaner, type LogCleanerConfig, logCleanerConfigFrom } from './cleaner/log-cleaner.ts'
 import { writeFileAtomic } from './file-io.ts'
 import type { LogConfig } from './log-config.ts'
 import {
@@ -19,7 +20,7 @@ import {
   REPLICATION_OFFSET_CHECKPOINT_FILE,
   topicPartitionKey,
 } from './log-file-names.ts'
-import { PartitionLog } from './partition-log.ts'
+import { PartitionLog, type SwapHooks } from './partition-log.ts'
 import { writePartitionMetadata } from './partition-metadata-file.ts'
 
 export interface LogManagerOptions {
@@ -45,6 +46,10 @@ export interface LogManagerOptions {
   readonly decompress?: Decompress
   /** Called when a log in `logDir` fails with an I/O error (Kafka's LogDirFailureChannel). */
   readonly onLogDirFailure?: (logDir: string, error: Error) => void
+  /** The log.cleaner.* settings, read at each use (dynamic broker configs); from `brokerConfig` when absent. */
+  readonly cleanerConfig?: () => LogCleanerConfig
+  /** Tests: stop the cleaner's swaps between steps. */
+  readonly swapHooks?: SwapHooks
 }
 
 interface Intervals {
@@ -96,6 +101,7 @@ export class LogManager {
   /** One instance per file, so writes to the same checkpoint are serialised. */
   #checkpointFiles = new Map<string, CheckpointFile<TopicPartitionOffset>>()
   #shutdown = false
+  readonly #cleaner: LogCleaner
 
   private constructor(opts: LogManagerOptions, intervals: Intervals, hadCleanShutdown: boolean) {
     this.logDirs = [...opts.logDirs]
@@ -103,6 +109,26 @@ export class LogManager {
     this.#log = opts.logger.child({ component: 'log-manager' })
     this.#intervals = intervals
     this.#hadCleanShutdown = hadCleanShutdown
+    const staticCleanerConfig = logCleanerConfigFrom(opts.brokerConfig ?? {})
+    this.#cleaner = new LogCleaner({
+      scheduler: opts.scheduler,
+      logger: opts.logger,
+      logs: () => this.#cleanableLogs(),
+      config: opts.cleanerConfig ?? (() => staticCleanerConfig),
+      ...(opts.swapHooks === undefined ? {} : { swapHooks: opts.swapHooks }),
+    })
+  }
+
+  *#cleanableLogs(): Iterable<{ log: PartitionLog; logDir: string }> {
+    for (const [key, log] of this.#logs) {
+      const logDir = this.#logDirOf.get(key)
+      if (logDir !== undefined && !this.#offlineDirs.has(logDir)) yield { log, logDir }
+    }
+  }
+
+  /** The log cleaner (compaction of cleanup.policy=compact logs). */
+  get cleaner(): LogCleaner {
+    return this.#cleaner
   }
 
   /** Loads every log under `logDirs` (start-up: synchronous file calls allowed). */
@@ -141,6 +167,7 @@ export class LogManager {
       cleanDirs.every((c) => c),
     )
     for (const [i, dir] of opts.logDirs.entries()) await manager.#loadDir(dir, cleanDirs[i]!)
+    manager.#cleaner.loadCheckpointsSync(opts.logDirs)
     return manager
   }
 
@@ -299,6 +326,7 @@ export class LogManager {
     if (log === undefined || logDir === undefined) return
     this.#logs.delete(key)
     this.#logDirOf.delete(key)
+    this.#cleaner.forget(topic, partition)
     await log.close()
     const renamed = join(
       logDir,
@@ -342,6 +370,7 @@ export class LogManager {
         this.#runTask('high-watermark-checkpoint', () => this.checkpointHighWatermarks()),
       ),
     )
+    this.#cleaner.startup()
   }
 
   /** Runs a periodic task unless its previous run is still going. */
@@ -418,6 +447,7 @@ export class LogManager {
     this.#shutdown = true
     for (const t of this.#timers) t.cancel()
     this.#timers = []
+    await this.#cleaner.shutdown()
     await this.#background.idle()
     const failedDirs = new Set(this.#offlineDirs)
     for (const [key, log] of this.#logs) {

@@ -13,14 +13,31 @@ import {
   setBatchLogAppendTime,
   setBatchPartitionLeaderEpoch,
 } from '../protocol/records/record-batch.ts'
-import { type AppendAnalysis, validateFollowerAppend, validateLeaderAppend } from './append-validator.ts'
+import {
+  type AppendAnalysis,
+  applyRecordWork,
+  recordWorkFor,
+  validateFollowerAppend,
+  validateLeaderAppend,
+} from './append-validator.ts'
 import { BackgroundTasks } from './background-tasks.ts'
 import type { Decompress } from './batch-records.ts'
-import { WRITEV_BUFFERS_MAX, writevAt } from './file-io.ts'
+import type { CleanedGroup } from './cleaner/segment-cleaner.ts'
+import { completeInterruptedSwapsSync } from './cleaner/swap-recovery.ts'
+import { closeFile, fsyncDir, openFile, WRITEV_BUFFERS_MAX, writevAt } from './file-io.ts'
 import { type LogConfig, MessageTimestampType, maxSegmentMs } from './log-config.ts'
+import {
+  CLEANED_FILE_SUFFIX,
+  logFilePath,
+  offsetIndexFilePath,
+  SWAP_FILE_SUFFIX,
+  timeIndexFilePath,
+} from './log-file-names.ts'
+import { OffsetIndex } from './offset-index.ts'
 import { readPartitionMetadataSync, writePartitionMetadata } from './partition-metadata-file.ts'
 import { type LoadedLog, loadLogSync } from './recovery.ts'
 import { INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
+import { TimeIndex } from './time-index.ts'
 
 export interface AppendInfo {
   readonly firstOffset: number
@@ -51,6 +68,14 @@ export interface OffsetAndTimestamp {
   readonly timestamp: number
   /** partitionLeaderEpoch of the batch holding the record; -1 when unknown. */
   readonly leaderEpoch: number
+}
+
+/** Test hooks of a cleaner swap: throwing from one leaves the files as a crash at that step would. */
+export interface SwapHooks {
+  /** The cleaned files are `.swap` files (committed), nothing else changed yet. */
+  readonly afterSwapCommitted?: () => Promise<void>
+  /** The replaced segments were renamed `.deleted`; the swap files still have their `.swap` names. */
+  readonly afterReplacedDeleted?: () => Promise<void>
 }
 
 export interface PartitionLogOptions {
@@ -153,6 +178,12 @@ export class PartitionLog {
   #failure: Error | null = null
   #closed = false
   #truncating = false
+  /** Leader appends waiting for record work (or behind one), their bytes, and the tail of their chain. */
+  #preparing = 0
+  #preparingBytes = 0
+  #prepareTail: Promise<void> = Promise.resolve()
+  /** A cleaner swap in progress: segment deletions, truncations and close wait for it. */
+  #swapping: Promise<void> | null = null
 
   private constructor(
     dir: string,
@@ -195,6 +226,7 @@ export class PartitionLog {
   ): Promise<PartitionLog> {
     fs.mkdirSync(dir, { recursive: true })
     const logger = opts.logger.child({ component: 'log', topic, partition })
+    completeInterruptedSwapsSync(dir, logger)
     const loaded = loadLogSync({
       dir,
       config,
@@ -329,8 +361,11 @@ export class PartitionLog {
   /**
    * Appends producer batches: validates them (append-validator.ts), assigns offsets from logEndOffset,
    * writes `leaderEpoch` as partitionLeaderEpoch and, for LogAppendTime topics, the broker time. The
-   * buffer is modified in place and must not be reused by the caller. Everything up to the write happens
-   * before the first await: offsets are assigned in call order; validation errors reject the promise.
+   * buffer is modified in place and must not be reused by the caller. Header checks happen before the
+   * first await and reject the promise. Most appends assign offsets synchronously too; those whose
+   * records must be read first (the key check of compacted topics, recompression to the topic's
+   * compression.type, both off the event loop where the codec allows) assign them once that is done,
+   * and every append behind them waits its turn: offsets always follow call order.
    */
   async appendAsLeader(records: Buffer, leaderEpoch: number): Promise<AppendInfo> {
     this.#checkUsable()
@@ -339,6 +374,35 @@ export class PartitionLog {
     const config = this.#config
     const analysis = validateLeaderAppend(records, config, nowMs)
     this.#checkQueueRoom(records.length)
+    const work = recordWorkFor(records, analysis, config)
+    if (work === null && this.#preparing === 0) return this.#appendValidated(records, analysis, leaderEpoch, nowMs)
+    this.#preparing++
+    this.#preparingBytes += records.length
+    const prepared =
+      work === null
+        ? Promise.resolve(records)
+        : applyRecordWork(records, analysis, work, config, `${this.topic}-${this.partition}`)
+    const assigned = this.#prepareTail
+      .then(() => prepared)
+      .then((out) => {
+        this.#checkUsable()
+        const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, nowMs)
+        return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs) }
+      })
+      .finally(() => {
+        this.#preparing--
+        this.#preparingBytes -= records.length
+      })
+    this.#prepareTail = assigned.then(
+      () => undefined,
+      () => undefined,
+    )
+    const { write } = await assigned
+    return write
+  }
+
+  #appendValidated(records: Buffer, analysis: AppendAnalysis, leaderEpoch: number, nowMs: number): Promise<AppendInfo> {
+    const config = this.#config
     const logAppendTime = config.messageTimestampType === MessageTimestampType.LogAppendTime
     const firstOffset = this.#logEndOffset
     const lastOffset = firstOffset + analysis.offsetCount - 1
@@ -398,10 +462,10 @@ export class PartitionLog {
   }
 
   #checkQueueRoom(bytes: number): void {
-    if (this.#queuedBytes + bytes > this.#pendingWriteBytesMax) {
+    if (this.#queuedBytes + this.#preparingBytes + bytes > this.#pendingWriteBytesMax) {
       throw new KafkaProtocolError(
         ErrorCode.KAFKA_STORAGE_ERROR,
-        `${this.#queuedBytes} bytes are already waiting to be written to ${this.topic}-${this.partition}`,
+        `${this.#queuedBytes + this.#preparingBytes} bytes are already waiting to be written to ${this.topic}-${this.partition}`,
       )
     }
   }
@@ -759,6 +823,7 @@ export class PartitionLog {
     predicate: (segment: Segment, next: Segment | undefined) => boolean,
     reason: string,
   ): Promise<number> {
+    await this.#swapIdle()
     const segments = this.#segments
     const deletable: Segment[] = []
     for (let i = 0; i < segments.length; i++) {
@@ -789,6 +854,120 @@ export class PartitionLog {
     return deletable.length
   }
 
+  /** The segments before the active one, oldest first: what the cleaner may read and replace. */
+  inactiveSegments(): readonly Segment[] {
+    return this.#segments.slice(0, -1)
+  }
+
+  get activeSegmentBaseOffset(): number {
+    return this.#active.baseOffset
+  }
+
+  async #swapIdle(): Promise<void> {
+    while (this.#swapping !== null) await this.#swapping
+  }
+
+  /**
+   * Swaps a cleaned segment in for the inactive segments it replaces (Kafka's replaceSegments), crash-safe:
+   * `.cleaned` -> `.swap` (the commit point, see cleaner/swap-recovery.ts), the new segment replaces the
+   * old ones in memory, the old files are renamed `.deleted` (unlinked after file.delete.delay.ms; open
+   * reads finish on them), then the swap files take the final names. Returns false, leaving the log as
+   * it was, when the replaced segments are no longer all in place (retention, truncation, close).
+   * `hooks` lets tests stop between the steps as a crash would.
+   */
+  async replaceSegments(group: CleanedGroup, replaced: readonly Segment[], hooks: SwapHooks = {}): Promise<boolean> {
+    await this.#swapIdle()
+    if (this.#closed || this.#failure !== null || !this.#isReplaceable(replaced)) return false
+    const swap = this.#swap(group, replaced, hooks)
+    this.#swapping = swap.then(
+      () => undefined,
+      () => undefined,
+    )
+    try {
+      return await swap
+    } finally {
+      this.#swapping = null
+    }
+  }
+
+  #isReplaceable(replaced: readonly Segment[]): boolean {
+    const segments = this.#segments
+    const first = segments.indexOf(replaced[0]!)
+    if (first < 0 || first + replaced.length >= segments.length) return false
+    return replaced.every((s, i) => segments[first + i] === s)
+  }
+
+  async #swap(group: CleanedGroup, replaced: readonly Segment[], hooks: SwapHooks): Promise<boolean> {
+    const base = group.baseOffset
+    assert(base === replaced[0]!.baseOffset, 'a cleaned segment starts where its group starts')
+    const paths = [offsetIndexFilePath(this.dir, base), timeIndexFilePath(this.dir, base), logFilePath(this.dir, base)]
+    for (const p of paths) await fs.promises.rename(p + CLEANED_FILE_SUFFIX, p + SWAP_FILE_SUFFIX)
+    await fsyncDir(this.dir)
+    await hooks.afterSwapCommitted?.()
+    const fresh = await this.#openSwapSegment(group)
+    if (!this.#isReplaceable(replaced)) {
+      await fresh.close({ persistIndexes: false })
+      await Promise.all(paths.map((p) => fs.promises.rm(p + SWAP_FILE_SUFFIX, { force: true })))
+      return false
+    }
+    const first = this.#segments.indexOf(replaced[0]!)
+    this.#segments = [...this.#segments.slice(0, first), fresh, ...this.#segments.slice(first + replaced.length)]
+    await Promise.all(replaced.map((s) => this.#deleteSegmentLater(s)))
+    await hooks.afterReplacedDeleted?.()
+    for (const p of paths) await fs.promises.rename(p + SWAP_FILE_SUFFIX, p)
+    await fsyncDir(this.dir)
+    this.#log.info(
+      { baseOffset: base, replaced: replaced.map((s) => s.baseOffset), sizeBytes: group.sizeBytes },
+      'swapped in a cleaned segment',
+    )
+    return true
+  }
+
+  async #openSwapSegment(group: CleanedGroup): Promise<Segment> {
+    const base = group.baseOffset
+    const config = this.#config
+    const offsetIndex = new OffsetIndex(base, Math.max(config.segmentIndexBytes, group.offsetIndex.length))
+    const timeIndex = new TimeIndex(base, Math.max(config.segmentIndexBytes, group.timeIndex.length))
+    const problem =
+      offsetIndex.load(Buffer.from(group.offsetIndex), Math.max(1, group.sizeBytes)) ??
+      timeIndex.load(Buffer.from(group.timeIndex), group.nextOffset)
+    assert(problem === null, `cleaned segment index: ${problem}`)
+    const flags = fs.constants.O_RDWR
+    const fds: number[] = []
+    try {
+      for (const p of [
+        logFilePath(this.dir, base),
+        offsetIndexFilePath(this.dir, base),
+        timeIndexFilePath(this.dir, base),
+      ])
+        fds.push(await openFile(p + SWAP_FILE_SUFFIX, flags))
+    } catch (err) {
+      for (const fd of fds) await closeFile(fd).catch(() => {})
+      throw err
+    }
+    const nowMs = this.#scheduler.clock.nowMs()
+    return new Segment(
+      {
+        dir: this.dir,
+        baseOffset: base,
+        offsetIndex,
+        timeIndex,
+        indexIntervalBytes: config.indexIntervalBytes,
+        rollJitterMs: 0,
+        createdMs: nowMs,
+        lastModifiedMs: nowMs,
+        sizeBytes: group.sizeBytes,
+        nextOffset: group.nextOffset,
+        maxTimestampSoFar: group.maxTimestamp,
+        offsetOfMaxTimestampSoFar: group.offsetOfMaxTimestamp,
+        rollingBasedTimestamp: group.firstBatchTimestamp,
+        bytesSinceLastIndexEntry: group.sizeBytes - offsetIndex.lastPosition,
+      },
+      { log: fds[0]!, index: fds[1]!, timeIndex: fds[2]! },
+      true,
+    )
+  }
+
   /** Kafka's asynchronous delete: rename to `.deleted` now, close and unlink after file.delete.delay.ms. */
   async #deleteSegmentLater(segment: Segment): Promise<void> {
     this.#pendingDeletes.set(segment, null)
@@ -809,6 +988,7 @@ export class PartitionLog {
     this.#checkUsable()
     assert(offset >= 0, 'truncate to a negative offset')
     if (offset >= this.#logEndOffset) return false
+    await this.#swapIdle()
     await this.#waitWritten(this.#logEndOffset)
     if (offset < this.#segments[0]!.baseOffset) {
       await this.truncateFullyAndStartAt(offset)
@@ -840,6 +1020,7 @@ export class PartitionLog {
   /** Deletes every segment and starts an empty log at `offset` (start, end, high watermark all = offset). */
   async truncateFullyAndStartAt(offset: number): Promise<void> {
     this.#checkUsable()
+    await this.#swapIdle()
     await this.#waitWritten(this.#logEndOffset)
     const old = this.#segments
     this.#rollFlushTargets = []
@@ -876,6 +1057,7 @@ export class PartitionLog {
    */
   async close(): Promise<void> {
     if (this.#closed) return
+    await this.#swapIdle()
     if (this.#failure === null) await this.#waitWritten(this.#logEndOffset).catch(() => {})
     this.#closed = true
     this.#flushTimer?.cancel()

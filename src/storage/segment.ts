@@ -285,6 +285,24 @@ export class Segment {
     return rel >= 0 && rel <= INT32_MAX
   }
 
+  /**
+   * The first batch's max timestamp (Kafka's getFirstBatchTimestamp, used for max.compaction.lag.ms);
+   * -1 when the segment is empty or was opened without reading it (see loadFirstBatchTimestamp).
+   */
+  get firstBatchTimestamp(): number {
+    return this.#rollingBasedTimestamp
+  }
+
+  /** Reads the first batch header when it was not read at load time; returns firstBatchTimestamp. */
+  async loadFirstBatchTimestamp(): Promise<number> {
+    if (this.#rollingBasedTimestamp >= 0 || this.#writtenBytes < BATCH_HEADER_BYTES) return this.#rollingBasedTimestamp
+    const head = Buffer.allocUnsafe(BATCH_HEADER_BYTES)
+    const n = await this.#io((fds) => readAt(fds.log, head, 0, BATCH_HEADER_BYTES, 0))
+    if (n === BATCH_HEADER_BYTES && this.#rollingBasedTimestamp < 0)
+      this.#rollingBasedTimestamp = batchMaxTimestamp(head, 0)
+    return this.#rollingBasedTimestamp
+  }
+
   /** Kafka's timeWaitedForRoll: measured from the first batch's timestamp, else from creation. */
   timeWaitedForRoll(nowMs: number, messageTimestamp: number): number {
     return this.#rollingBasedTimestamp >= 0 ? messageTimestamp - this.#rollingBasedTimestamp : nowMs - this.createdMs

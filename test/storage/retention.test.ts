@@ -70,13 +70,18 @@ describe('retention', () => {
   })
 
   it('keeps everything with cleanup.policy=compact (only the log start offset deletes)', async () => {
+    // Compacted topics take keyed records only (Kafka's LogValidator).
+    const keyed = () =>
+      buildBatch({
+        records: [0, 1].map((i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(60, i), timestampDelta: i })),
+      })
     const config = testConfig({
-      'segment.bytes': String(BATCH_BYTES * 2),
+      'segment.bytes': String(keyed().length * 2),
       'retention.bytes': '1',
       'cleanup.policy': 'compact',
     })
     const log = await openTestLog(dir(), config, fakeScheduler())
-    for (let i = 0; i < 6; i++) await log.appendAsLeader(BATCH(), 0)
+    for (let i = 0; i < 6; i++) await log.appendAsLeader(keyed(), 0)
     log.setHighWatermark(log.logEndOffset)
     assert.equal(await log.deleteOldSegments(), 0)
     log.maybeIncrementLogStartOffset(5)

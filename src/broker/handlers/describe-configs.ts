@@ -2,9 +2,10 @@
  * DescribeConfigs (key 32), versions 0-4.
  *
  * Version notes: v0 has is_default instead of a source; v1 adds synonyms and config_source; v2 is v1;
- * v3 adds config_type and documentation; v4 flexible. Resources: topics (2) and brokers (4; "" or this
- * node's id). Other resource types get INVALID_REQUEST; an unknown topic UNKNOWN_TOPIC_OR_PARTITION; a
- * broker id other than this node's INVALID_REQUEST.
+ * v3 adds config_type and documentation; v4 flexible. Resources: topics (2) and brokers (4; this node's
+ * id: every broker config with its source and synonyms, dynamic ones included; "": only the cluster-wide
+ * dynamic defaults, as Kafka answers). Other resource types get INVALID_REQUEST; an unknown topic
+ * UNKNOWN_TOPIC_OR_PARTITION; a broker id other than this node's INVALID_REQUEST.
  */
 
 import { ConfigResourceType } from '../../metadata/image/configs-image.ts'
@@ -21,6 +22,7 @@ import {
   DescribeConfigSource,
   type DescribedConfig,
   describeBrokerConfigs,
+  describeBrokerDefaultConfigs,
   describeTopicConfigs,
 } from '../config-describer.ts'
 import { defineHandler } from '../handler.ts'
@@ -73,7 +75,10 @@ export const describeConfigsHandler = defineHandler<DescribeConfigsRequest, Desc
             `Unexpected broker id, expected ${ctx.services.nodeId} or empty string, but received ${res.resourceName}`,
           )
         }
-        described = describeBrokerConfigs(config, res.configurationKeys)
+        described =
+          res.resourceName === ''
+            ? describeBrokerDefaultConfigs(config, res.configurationKeys)
+            : describeBrokerConfigs(config, res.configurationKeys)
       } else {
         return result(
           res.resourceType,

@@ -1,17 +1,21 @@
 import type { AnyApiHandler } from '../handler.ts'
+import { alterConfigsHandler } from './alter-configs.ts'
 import { apiVersionsHandler } from './api-versions.ts'
 import { consumerGroupDescribeHandler } from './consumer-group-describe.ts'
 import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.ts'
 import { createPartitionsHandler } from './create-partitions.ts'
 import { createTopicsHandler } from './create-topics.ts'
 import { deleteGroupsHandler } from './delete-groups.ts'
+import { deleteRecordsHandler } from './delete-records.ts'
 import { deleteTopicsHandler } from './delete-topics.ts'
 import { describeClusterHandler } from './describe-cluster.ts'
 import { describeConfigsHandler } from './describe-configs.ts'
 import { describeGroupsHandler } from './describe-groups.ts'
+import { describeLogDirsHandler } from './describe-log-dirs.ts'
 import { fetchHandler } from './fetch.ts'
 import { findCoordinatorHandler } from './find-coordinator.ts'
 import { heartbeatHandler } from './heartbeat.ts'
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs.ts'
 import { joinGroupHandler } from './join-group.ts'
 import { leaveGroupHandler } from './leave-group.ts'
 import { listGroupsHandler } from './list-groups.ts'
@@ -44,9 +48,13 @@ export const HANDLERS: readonly AnyApiHandler[] = [
   apiVersionsHandler, // 18
   createTopicsHandler, // 19
   deleteTopicsHandler, // 20
+  deleteRecordsHandler, // 21
   describeConfigsHandler, // 32
+  alterConfigsHandler, // 33
+  describeLogDirsHandler, // 35
   createPartitionsHandler, // 37
   deleteGroupsHandler, // 42
+  incrementalAlterConfigsHandler, // 44
   offsetDeleteHandler, // 47
   describeClusterHandler, // 60
   consumerGroupHeartbeatHandler, // 68

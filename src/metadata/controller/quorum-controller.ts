@@ -10,6 +10,15 @@ import { ConfigResourceType } from '../image/configs-image.ts'
 import type { MetadataImage } from '../image/metadata-image.ts'
 import { type MetadataRecord, serializeMetadataRecord } from '../records/metadata-record.ts'
 import { isInternalTopic, topicNameProblem, unifyCollisionChars } from '../topic-names.ts'
+import {
+  type BrokerConfigSchema,
+  type ConfigProblem,
+  type ConfigResourceResult,
+  type IncrementalResourceChange,
+  incrementalAlterConfigRecords,
+  type LegacyResourceChange,
+  legacyAlterConfigRecords,
+} from './config-control.ts'
 import { placeReplicas, validateAssignment } from './replica-placement.ts'
 
 /** The broker settings the controller consults (a view of the broker configuration). */
@@ -26,6 +35,8 @@ export interface ControllerOptions {
   image: () => MetadataImage
   config: () => ControllerConfig
   logger: Logger
+  /** Validation of dynamic broker configs; without it broker resources cannot be altered. */
+  brokerConfigSchema?: BrokerConfigSchema
 }
 
 export interface CreateTopicResult {
@@ -364,6 +375,52 @@ export class QuorumController {
         data: { resourceType, resourceName, name, value },
       }))
       await this.#commit(records)
+    })
+  }
+
+  /** IncrementalAlterConfigs: per resource, the operations applied to its overrides, or its error. */
+  incrementalAlterConfigs(
+    resources: readonly IncrementalResourceChange[],
+    validateOnly: boolean,
+  ): Promise<ConfigResourceResult[]> {
+    return this.#alterConfigResources(resources, validateOnly, (image, r, schema) =>
+      incrementalAlterConfigRecords(image, r, schema),
+    )
+  }
+
+  /** AlterConfigs (legacy): per resource, the given configs replace all its overrides. */
+  legacyAlterConfigs(
+    resources: readonly LegacyResourceChange[],
+    validateOnly: boolean,
+  ): Promise<ConfigResourceResult[]> {
+    return this.#alterConfigResources(resources, validateOnly, (image, r, schema) =>
+      legacyAlterConfigRecords(image, r, schema),
+    )
+  }
+
+  #alterConfigResources<R extends { resourceType: number; resourceName: string }>(
+    resources: readonly R[],
+    validateOnly: boolean,
+    recordsFor: (image: MetadataImage, r: R, schema: BrokerConfigSchema | null) => MetadataRecord[] | ConfigProblem,
+  ): Promise<ConfigResourceResult[]> {
+    return this.#run(async () => {
+      const image = this.#o.image()
+      const records: MetadataRecord[] = []
+      const seen = new Map<string, number>()
+      for (const r of resources)
+        seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1)
+      const results = resources.map((r): ConfigResourceResult => {
+        const base = { resourceType: r.resourceType, resourceName: r.resourceName }
+        if ((seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1)
+          return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate resource in the request.' }
+        const out = recordsFor(image, r, this.#o.brokerConfigSchema ?? null)
+        if (!Array.isArray(out)) return { ...base, errorCode: out.errorCode, errorMessage: out.message }
+        if (!validateOnly) records.push(...out)
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null }
+      })
+      await this.#commit(records)
+      if (records.length > 0) this.#log.info({ records: records.length }, 'configs altered')
+      return results
     })
   }
 
