@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander'
 import { registerBrokerCommand } from './commands/broker.ts'
+import { registerConfigsCommand } from './commands/configs.ts'
 import { registerConsumeCommand } from './commands/consume.ts'
 import { registerGroupsCommand } from './commands/groups.ts'
 import { registerProduceCommand } from './commands/produce.ts'
@@ -11,6 +12,7 @@ program.name('samsa').description('Samsa: a Kafka-compatible event streaming pla
 registerBrokerCommand(program)
 registerTopicsCommand(program)
 registerGroupsCommand(program)
+registerConfigsCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
 
