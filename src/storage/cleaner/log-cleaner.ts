@@ -132,6 +132,8 @@ export class LogCleaner {
   readonly #inProgress = new Set<string>()
   readonly #checkpointFiles = new Map<string, CheckpointFile<TopicPartitionOffset>>()
   readonly #background = new BackgroundTasks()
+  /** Data directories whose checkpoint this cleaner owns (a directory left without logs gets an empty one). */
+  readonly #logDirs = new Set<string>()
   #timer: Timer | null = null
   #timerPeriodMs = 0
   #shutdown = false
@@ -146,6 +148,7 @@ export class LogCleaner {
   /** Start-up: reads each data directory's cleaner-offset-checkpoint (synchronous file calls). */
   loadCheckpointsSync(logDirs: readonly string[]): void {
     for (const dir of logDirs) {
+      this.#logDirs.add(dir)
       try {
         for (const e of this.#checkpointFile(dir).readSync())
           this.#firstDirty.set(topicPartitionKey(e.topic, e.partition), e.offset)
@@ -446,7 +449,7 @@ export class LogCleaner {
       entries.push({ topic: log.topic, partition: log.partition, offset })
       perDir.set(logDir, entries)
     }
-    if (dir !== undefined && !perDir.has(dir)) perDir.set(dir, [])
+    for (const d of dir === undefined ? this.#logDirs : [dir]) if (!perDir.has(d)) perDir.set(d, [])
     await Promise.all([...perDir].map(([d, entries]) => this.#checkpointFile(d).write(entries)))
   }
 
