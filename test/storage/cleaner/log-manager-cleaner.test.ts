@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test'
 import { silentLogger } from '../../../src/common/log.ts'
 import type { FakeScheduler } from '../../../src/common/scheduler.ts'
 import { randomUuid } from '../../../src/protocol/primitives/uuid.ts'
+import type { CompressionType } from '../../../src/protocol/records/compression/index.ts'
 import type { LogConfig } from '../../../src/storage/log-config.ts'
 import { LogManager } from '../../../src/storage/log-manager.ts'
 import { fakeScheduler, tempDir, testConfig } from '../helpers.ts'
@@ -47,7 +48,10 @@ describe('LogManager and the cleaner', () => {
     manager.startup()
     const log = await manager.createLog('compacted', 0, randomUuid(), COMPACTED)
     for (let i = 0; i < 500; i++) {
-      await log.appendAsLeader(codecBatch([{ key: `k${i % 10}`, value: `v${i}` }], scheduler.nowMs(), i % 5), 0)
+      await log.appendAsLeader(
+        codecBatch([{ key: `k${i % 10}`, value: `v${i}` }], scheduler.nowMs(), (i % 5) as CompressionType),
+        0,
+      )
     }
     log.setHighWatermark(log.logEndOffset)
     const before = log.size

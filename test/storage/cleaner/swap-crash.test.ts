@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { afterEach, describe, it } from 'node:test'
 import type { FakeScheduler } from '../../../src/common/scheduler.ts'
+import type { CompressionType } from '../../../src/protocol/records/compression/index.ts'
 import type { PartitionLog, SwapHooks } from '../../../src/storage/partition-log.ts'
 import { fakeScheduler, openTestLog, type TempDir, tempDir, testConfig } from '../helpers.ts'
 import { codecBatch, lastWrites, readRecords, seededRandom, testCleaner, type Written } from './helpers.ts'
@@ -32,7 +33,10 @@ async function fill(log: PartitionLog, scheduler: FakeScheduler): Promise<Writte
   for (let i = 0; i < 600; i++) {
     const key = `k${Math.floor(random() * 25)}`
     const value = random() < 0.1 ? null : `${key}#${i}`
-    const info = await log.appendAsLeader(codecBatch([{ key, value }], scheduler.nowMs(), i % 5), 0)
+    const info = await log.appendAsLeader(
+      codecBatch([{ key, value }], scheduler.nowMs(), (i % 5) as CompressionType),
+      0,
+    )
     history.push({ offset: info.firstOffset, key, value })
   }
   log.setHighWatermark(log.logEndOffset)
@@ -51,7 +55,7 @@ async function checkNothingLost(log: PartitionLog, history: Written[]): Promise<
 }
 
 describe('a crash during a cleaner swap', () => {
-  const steps: [string, (crash: () => Promise<never>) => SwapHooks][] = [
+  const steps: [string, (crash: () => Promise<void>) => SwapHooks][] = [
     ['after the cleaned files became .swap files (committed)', (crash) => ({ afterSwapCommitted: crash })],
     ['after the replaced segments were renamed .deleted', (crash) => ({ afterReplacedDeleted: crash })],
   ]
