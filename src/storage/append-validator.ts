@@ -31,6 +31,7 @@ import {
 } from '../protocol/records/record-batch.ts'
 import { RecordCursor } from './cleaner/record-cursor.ts'
 import { type CompressionTypeName, type LogConfig, MessageTimestampType } from './log-config.ts'
+import { AppendOrigin } from './producer-state.ts'
 
 /** What one validated append carries: where each batch starts and the totals the log needs. */
 export interface AppendAnalysis {
@@ -83,9 +84,17 @@ function checkFrame(records: Buffer, pos: number): number {
  * and no negative sequence with a producer id (INVALID_RECORD), and with CreateTime the batch's base and
  * max timestamps within message.timestamp.before/after.max.ms of `nowMs` (INVALID_TIMESTAMP: exact for
  * the upper bound, since maxTimestamp bounds every record; the lower bound is checked on the first record's
- * timestamp). The whole request larger than segment.bytes is RECORD_LIST_TOO_LARGE.
+ * timestamp). The whole request larger than segment.bytes is RECORD_LIST_TOO_LARGE. Appends from a
+ * coordinator (transaction markers, transactional offset commits) may hold control batches and carry a
+ * producer id without sequence numbers, as Kafka's LogValidator checks those two only for clients.
  */
-export function validateLeaderAppend(records: Buffer, config: LogConfig, nowMs: number): AppendAnalysis {
+export function validateLeaderAppend(
+  records: Buffer,
+  config: LogConfig,
+  nowMs: number,
+  origin: AppendOrigin = AppendOrigin.Client,
+): AppendAnalysis {
+  const fromClient = origin === AppendOrigin.Client
   if (records.length === 0) throw invalidRecord('Produce request has no record batch')
   const createTime = config.messageTimestampType === MessageTimestampType.CreateTime
   const positions: number[] = []
@@ -115,8 +124,9 @@ export function validateLeaderAppend(records: Buffer, config: LogConfig, nowMs: 
     if (count !== delta + 1) {
       throw invalidRecord(`Inconsistent batch offset range [0, ${delta}] and count of records ${count}`)
     }
-    if (batchIsControl(records, pos)) throw invalidRecord('Clients are not allowed to write control records')
-    if (batchProducerId(records, pos) >= 0 && batchBaseSequence(records, pos) < 0) {
+    if (fromClient && batchIsControl(records, pos))
+      throw invalidRecord('Clients are not allowed to write control records')
+    if (fromClient && batchProducerId(records, pos) >= 0 && batchBaseSequence(records, pos) < 0) {
       throw invalidRecord(
         `Invalid sequence number ${batchBaseSequence(records, pos)} in record batch with a producer id`,
       )

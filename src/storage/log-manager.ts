@@ -50,6 +50,10 @@ export interface LogManagerOptions {
   readonly cleanerConfig?: () => LogCleanerConfig
   /** Tests: stop the cleaner's swaps between steps. */
   readonly swapHooks?: SwapHooks
+  /** producer.id.expiration.ms: idle producer ids are forgotten after this (default one day). */
+  readonly producerIdExpirationMs?: number
+  /** producer.id.expiration.check.interval.ms (default ten minutes). */
+  readonly producerIdExpirationCheckIntervalMs?: number
 }
 
 interface Intervals {
@@ -59,6 +63,8 @@ interface Intervals {
   highWatermarkCheckpointMs: number
   initialTaskDelayMs: number
   fileDeleteDelayMs: number
+  producerIdExpirationMs: number
+  producerIdExpirationCheckMs: number
 }
 
 function intervalFrom(
@@ -156,6 +162,13 @@ export class LogManager {
       ),
       initialTaskDelayMs: intervalFrom(opts.initialTaskDelayMs, props, 'log.initial.task.delay.ms', 30_000),
       fileDeleteDelayMs: intervalFrom(opts.fileDeleteDelayMs, props, 'log.segment.delete.delay.ms', 60_000),
+      producerIdExpirationMs: intervalFrom(opts.producerIdExpirationMs, props, 'producer.id.expiration.ms', 86_400_000),
+      producerIdExpirationCheckMs: intervalFrom(
+        opts.producerIdExpirationCheckIntervalMs,
+        props,
+        'producer.id.expiration.check.interval.ms',
+        600_000,
+      ),
     }
     const cleanDirs = opts.logDirs.map((d) => {
       fs.mkdirSync(d, { recursive: true })
@@ -196,6 +209,7 @@ export class LogManager {
           recoveryPoint: recoveryPoints.get(key) ?? 0,
           logStartOffset: logStartOffsets.get(key) ?? 0,
           highWatermark: highWatermarks.get(key) ?? 0,
+          producerIdExpirationMs: this.#intervals.producerIdExpirationMs,
           ...this.#logOptions(dir),
         })
       } catch (err) {
@@ -369,6 +383,9 @@ export class LogManager {
       scheduler.schedulePeriodic(i.highWatermarkCheckpointMs, () =>
         this.#runTask('high-watermark-checkpoint', () => this.checkpointHighWatermarks()),
       ),
+      scheduler.schedulePeriodic(i.producerIdExpirationCheckMs, () =>
+        this.#runTask('producer-id-expiration', async () => this.removeExpiredProducers()),
+      ),
     )
     this.#cleaner.startup()
   }
@@ -381,6 +398,15 @@ export class LogManager {
       task().finally(() => this.#running.delete(name)),
       (err) => this.#log.error({ err, task: name }, 'periodic log task failed'),
     )
+  }
+
+  /** Forgets producer ids idle for producer.id.expiration.ms in every log; returns how many. */
+  removeExpiredProducers(): number {
+    const nowMs = this.#o.scheduler.clock.nowMs()
+    let removed = 0
+    for (const log of this.#logs.values())
+      removed += log.removeExpiredProducers(nowMs, this.#intervals.producerIdExpirationMs)
+    return removed
   }
 
   /** One retention pass over every log (Kafka's cleanupLogs). Returns the number of segments deleted. */

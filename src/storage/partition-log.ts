@@ -33,11 +33,20 @@ import {
   SWAP_FILE_SUFFIX,
   timeIndexFilePath,
 } from './log-file-names.ts'
+import { LogProducerState } from './log-producer-state.ts'
 import { OffsetIndex } from './offset-index.ts'
 import { readPartitionMetadataSync, writePartitionMetadata } from './partition-metadata-file.ts'
+import {
+  AppendOrigin,
+  type DuplicateBatch,
+  hasProducerBatch,
+  type ProducerAppendPlan,
+  type ProducerStateEntry,
+} from './producer-state.ts'
 import { type LoadedLog, loadLogSync } from './recovery.ts'
 import { INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
 import { TimeIndex } from './time-index.ts'
+import type { AbortedTxn } from './txn-index.ts'
 
 export interface AppendInfo {
   readonly firstOffset: number
@@ -95,6 +104,8 @@ export interface PartitionLogOptions {
   readonly onFailure?: (error: Error) => void
   /** Bytes queued for writing beyond which appends fail with KAFKA_STORAGE_ERROR. */
   readonly pendingWriteBytesMax?: number
+  /** producer.id.expiration.ms: producers idle this long are not reloaded from a snapshot. */
+  readonly producerIdExpirationMs?: number
 }
 
 /** Counters for tests and benchmarks. */
@@ -123,6 +134,8 @@ interface WrittenWaiter {
 }
 
 export const PENDING_WRITE_BYTES_MAX_DEFAULT = 256 * 1024 * 1024
+/** Kafka's producer.id.expiration.ms default (one day). */
+const PRODUCER_ID_EXPIRATION_MS_DEFAULT = 86_400_000
 /** Bytes handed to one writev call at most. */
 export const WRITE_BYTES_MAX = 64 * 1024 * 1024
 /** Longest delay a timer can take (Node fires larger ones at once); a larger flush.ms means never. */
@@ -184,6 +197,8 @@ export class PartitionLog {
   #prepareTail: Promise<void> = Promise.resolve()
   /** A cleaner swap in progress: segment deletions, truncations and close wait for it. */
   #swapping: Promise<void> | null = null
+  /** Idempotent and transactional producers, snapshots, transaction indexes (log-producer-state.ts). */
+  readonly #producerState: LogProducerState
 
   private constructor(
     dir: string,
@@ -193,6 +208,7 @@ export class PartitionLog {
     opts: PartitionLogOptions,
     loaded: LoadedLog,
     topicId: string | null,
+    producerState: LogProducerState,
   ) {
     this.dir = dir
     this.topic = topic
@@ -211,6 +227,8 @@ export class PartitionLog {
     this.#recoveryPoint = loaded.recoveryPoint
     this.#highWatermark = clamp(opts.highWatermark ?? 0, loaded.logStartOffset, loaded.logEndOffset)
     this.#lastFlushMs = opts.scheduler.clock.nowMs()
+    this.#producerState = producerState
+    producerState.manager.onHighWatermarkUpdated(this.#highWatermark)
   }
 
   /**
@@ -238,7 +256,18 @@ export class PartitionLog {
       randomJitterMs: () => randomSegmentJitterMs(config),
     })
     const topicId = readPartitionMetadataSync(dir)
-    const log = new PartitionLog(dir, topic, partition, config, opts, loaded, topicId)
+    const producerState = await LogProducerState.load({
+      dir,
+      topicPartition: `${topic}-${partition}`,
+      segments: loaded.segments,
+      logStartOffset: loaded.logStartOffset,
+      logEndOffset: loaded.logEndOffset,
+      hadCleanShutdown: opts.hadCleanShutdown ?? false,
+      nowMs: opts.scheduler.clock.nowMs(),
+      producerIdExpirationMs: opts.producerIdExpirationMs ?? PRODUCER_ID_EXPIRATION_MS_DEFAULT,
+      logger,
+    })
+    const log = new PartitionLog(dir, topic, partition, config, opts, loaded, topicId, producerState)
     logger.info(
       {
         logStartOffset: log.logStartOffset,
@@ -280,7 +309,9 @@ export class PartitionLog {
       recoveredSegments: 0,
       truncatedBytes: 0,
     }
-    return new PartitionLog(dir, topic, partition, config, opts, loaded, topicId)
+    const logger = opts.logger.child({ component: 'log', topic, partition })
+    const producerState = LogProducerState.createEmpty(dir, `${topic}-${partition}`, 0, logger)
+    return new PartitionLog(dir, topic, partition, config, opts, loaded, topicId, producerState)
   }
 
   get config(): LogConfig {
@@ -366,16 +397,26 @@ export class PartitionLog {
    * records must be read first (the key check of compacted topics, recompression to the topic's
    * compression.type, both off the event loop where the codec allows) assign them once that is done,
    * and every append behind them waits its turn: offsets always follow call order.
+   *
+   * Batches with a producer id are checked against the producer state when their offsets are assigned
+   * (epoch, sequence, transaction state; INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER...); a batch a
+   * client sent again answers with its original offsets once they are written, and nothing is appended.
+   * `origin` Coordinator (markers, coordinator records) allows control batches and skips sequence checks.
    */
-  async appendAsLeader(records: Buffer, leaderEpoch: number): Promise<AppendInfo> {
+  async appendAsLeader(
+    records: Buffer,
+    leaderEpoch: number,
+    origin: AppendOrigin = AppendOrigin.Client,
+  ): Promise<AppendInfo> {
     this.#checkUsable()
     assert(!this.#truncating, 'append during truncation')
     const nowMs = this.#scheduler.clock.nowMs()
     const config = this.#config
-    const analysis = validateLeaderAppend(records, config, nowMs)
+    const analysis = validateLeaderAppend(records, config, nowMs, origin)
     this.#checkQueueRoom(records.length)
     const work = recordWorkFor(records, analysis, config)
-    if (work === null && this.#preparing === 0) return this.#appendValidated(records, analysis, leaderEpoch, nowMs)
+    if (work === null && this.#preparing === 0)
+      return this.#appendValidated(records, analysis, leaderEpoch, nowMs, origin)
     this.#preparing++
     this.#preparingBytes += records.length
     const prepared =
@@ -386,8 +427,8 @@ export class PartitionLog {
       .then(() => prepared)
       .then((out) => {
         this.#checkUsable()
-        const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, nowMs)
-        return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs) }
+        const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, nowMs, origin)
+        return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs, origin) }
       })
       .finally(() => {
         this.#preparing--
@@ -401,10 +442,22 @@ export class PartitionLog {
     return write
   }
 
-  #appendValidated(records: Buffer, analysis: AppendAnalysis, leaderEpoch: number, nowMs: number): Promise<AppendInfo> {
+  #appendValidated(
+    records: Buffer,
+    analysis: AppendAnalysis,
+    leaderEpoch: number,
+    nowMs: number,
+    origin: AppendOrigin,
+  ): Promise<AppendInfo> {
     const config = this.#config
     const logAppendTime = config.messageTimestampType === MessageTimestampType.LogAppendTime
     const firstOffset = this.#logEndOffset
+    let plan: ProducerAppendPlan | null = null
+    if (hasProducerBatch(records, analysis.positions)) {
+      const prepared = this.#producerState.prepare(records, analysis.positions, firstOffset, origin)
+      if (!('entries' in prepared)) return this.#duplicateAppend(prepared)
+      plan = prepared
+    }
     const lastOffset = firstOffset + analysis.offsetCount - 1
     const maxTimestamp = logAppendTime ? nowMs : analysis.maxTimestamp
     this.#maybeRoll(records.length, maxTimestamp, lastOffset, nowMs, firstOffset)
@@ -420,6 +473,7 @@ export class PartitionLog {
     }
     assert(next === lastOffset + 1, 'assigned offsets disagree with the validated count')
     this.#logEndOffset = next
+    this.#commitProducers(plan, segment, next)
     const info: AppendInfo = {
       firstOffset,
       lastOffset,
@@ -432,6 +486,25 @@ export class PartitionLog {
     return this.#enqueueWrite(segment, records, next, info)
   }
 
+  #commitProducers(plan: ProducerAppendPlan | null, segment: Segment, endOffset: number): void {
+    if (plan === null) this.#producerState.manager.noteAppended(endOffset)
+    else this.#producerState.commit(plan, segment.baseOffset, (err) => this.#fail(err))
+  }
+
+  /** A re-sent batch: its original offsets, once they are in the file (Kafka answers with them). */
+  async #duplicateAppend(duplicate: DuplicateBatch): Promise<AppendInfo> {
+    await this.#waitWritten(duplicate.lastOffset + 1)
+    return {
+      firstOffset: duplicate.firstOffset,
+      lastOffset: duplicate.lastOffset,
+      logAppendTimeMs: duplicate.timestamp,
+      logStartOffset: this.#logStartOffset,
+      recordCount: 0,
+      maxTimestamp: duplicate.timestamp,
+      validBytes: 0,
+    }
+  }
+
   /**
    * Appends batches that already carry their offsets (replication, the metadata log): checks frames, CRCs
    * and that offsets increase from logEndOffset; gaps are allowed (compacted leaders).
@@ -442,6 +515,15 @@ export class PartitionLog {
     const nowMs = this.#scheduler.clock.nowMs()
     const analysis = validateFollowerAppend(records, this.#logEndOffset)
     this.#checkQueueRoom(records.length)
+    let plan: ProducerAppendPlan | null = null
+    if (hasProducerBatch(records, analysis.positions)) {
+      plan = this.#producerState.prepare(
+        records,
+        analysis.positions,
+        null,
+        AppendOrigin.Replication,
+      ) as ProducerAppendPlan
+    }
     this.#maybeRoll(records.length, analysis.maxTimestamp, analysis.lastOffset, nowMs, analysis.firstOffset)
     const segment = this.#active
     for (const pos of analysis.positions) {
@@ -449,6 +531,7 @@ export class PartitionLog {
       segment.appendBatch(batchSize(records, pos), last, batchMaxTimestamp(records, pos), nowMs)
     }
     this.#logEndOffset = analysis.lastOffset + 1
+    this.#commitProducers(plan, segment, this.#logEndOffset)
     const info: AppendInfo = {
       firstOffset: analysis.firstOffset,
       lastOffset: analysis.lastOffset,
@@ -512,6 +595,10 @@ export class PartitionLog {
       nowMs,
     })
     this.#segments = [...this.#segments, fresh]
+    // Kafka snapshots the producer state at every roll, so recovery replays at most the active segment.
+    this.#producerState.takeSnapshot(newBaseOffset, (err) =>
+      this.#log.warn({ err, offset: newBaseOffset }, 'could not write a producer state snapshot'),
+    )
     this.stats.rolls++
     this.#log.info({ baseOffset: newBaseOffset, previousSizeBytes: old.size }, 'rolled new log segment')
     if (old.size > 0) {
@@ -651,6 +738,7 @@ export class PartitionLog {
           if (!(err instanceof SamsaError && err.code === SamsaErrorCode.StorageClosed)) throw err
         }
       }
+      await this.#producerState.flush(target)
       if (target > this.#recoveryPoint) this.#recoveryPoint = Math.min(target, this.#writtenEndOffset)
       this.#lastFlushMs = this.#scheduler.clock.nowMs()
       this.stats.flushes++
@@ -744,7 +832,45 @@ export class PartitionLog {
   /** Set by the replication layer; clamped to [logStartOffset, logEndOffset]. Returns the value kept. */
   setHighWatermark(offset: number): number {
     this.#highWatermark = clamp(offset, this.#logStartOffset, this.#logEndOffset)
+    this.#producerState.manager.onHighWatermarkUpdated(this.#highWatermark)
     return this.#highWatermark
+  }
+
+  /** The first offset of a transaction still open or not yet below the high watermark; null when none. */
+  get firstUnstableOffset(): number | null {
+    return this.#producerState.manager.firstUnstableOffset()
+  }
+
+  /** Kafka's lastStableOffset: the first unstable offset when it is below the high watermark, else the latter. */
+  get lastStableOffset(): number {
+    const first = this.#producerState.manager.firstUnstableOffset()
+    return first !== null && first < this.#highWatermark ? first : this.#highWatermark
+  }
+
+  /**
+   * The aborted transactions a read_committed fetch of [fetchOffset, upperBoundOffset) reports (Kafka's
+   * collectAbortedTransactions over the transaction indexes from the segment holding fetchOffset on).
+   */
+  collectAbortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    const segments = this.#segments
+    const from = segments[floorSegment(segments, fetchOffset)]!.baseOffset
+    return this.#producerState.collectAbortedTransactions(fetchOffset, upperBoundOffset, from)
+  }
+
+  /** The producers this partition knows (DescribeProducers). */
+  activeProducers(): ProducerStateEntry[] {
+    return this.#producerState.activeProducers()
+  }
+
+  /** The producer state with its snapshots and transaction indexes (tests, tools). */
+  get producerState(): LogProducerState {
+    return this.#producerState
+  }
+
+  /** producer.id.expiration.ms: forgets producers idle that long without an open transaction. */
+  removeExpiredProducers(nowMs: number, producerIdExpirationMs: number): number {
+    if (this.#closed || this.#failure !== null) return 0
+    return this.#producerState.removeExpiredProducers(nowMs, producerIdExpirationMs)
   }
 
   /**
@@ -761,6 +887,7 @@ export class PartitionLog {
     }
     if (offset <= this.#logStartOffset) return false
     this.#logStartOffset = offset
+    this.#producerState.manager.onLogStartOffsetIncremented(offset)
     if (this.#recoveryPoint < offset) this.#recoveryPoint = Math.min(offset, this.#writtenEndOffset)
     this.#log.info({ logStartOffset: offset }, 'incremented log start offset')
     return true
@@ -851,6 +978,11 @@ export class PartitionLog {
       'deleting log segments',
     )
     await Promise.all(deletable.map((s) => this.#deleteSegmentLater(s)))
+    await this.#producerState.onSegmentsDeleted(
+      deletable.map((s) => s.baseOffset),
+      first.baseOffset,
+      this.#logStartOffset,
+    )
     return deletable.length
   }
 
@@ -912,6 +1044,10 @@ export class PartitionLog {
     }
     const first = this.#segments.indexOf(replaced[0]!)
     this.#segments = [...this.#segments.slice(0, first), fresh, ...this.#segments.slice(first + replaced.length)]
+    await this.#producerState.txnIndexes.replaceSegments(
+      base,
+      replaced.map((s) => s.baseOffset),
+    )
     await Promise.all(replaced.map((s) => this.#deleteSegmentLater(s)))
     await hooks.afterReplacedDeleted?.()
     for (const p of paths) await fs.promises.rename(p + SWAP_FILE_SUFFIX, p)
@@ -1007,6 +1143,7 @@ export class PartitionLog {
       this.#writtenEndOffset = offset
       this.#highWatermark = Math.min(this.#highWatermark, offset)
       this.#recoveryPoint = Math.min(this.#recoveryPoint, offset)
+      await this.#producerState.truncateTo(offset, this.#segments, this.#logStartOffset)
       this.#log.info({ offset }, 'truncated log')
     } catch (err) {
       this.#fail(err)
@@ -1041,6 +1178,7 @@ export class PartitionLog {
     this.#recoveryPoint = offset
     await fresh.ready()
     await Promise.all(old.map((s) => this.#deleteSegmentLater(s)))
+    await this.#producerState.truncateFullyAndStartAt(offset)
     this.#log.info({ offset }, 'truncated log fully')
   }
 
@@ -1049,6 +1187,8 @@ export class PartitionLog {
     await this.#background.idle()
     await this.#flushChain
     await this.#background.idle()
+    await this.#producerState.snapshotsIdle()
+    await this.#producerState.txnIndexes.idle()
   }
 
   /**
@@ -1064,6 +1204,11 @@ export class PartitionLog {
     this.#flushTimer = null
     await this.#flushChain
     await this.#background.idle()
+    if (this.#failure === null) {
+      await this.#producerState.close(this.#logEndOffset, (err) =>
+        this.#log.warn({ err }, 'could not write the producer state snapshot at close'),
+      )
+    }
     const active = this.#active
     active.onBecomeInactive()
     for (const s of this.#segments) await s.close({ persistIndexes: this.#failure === null })

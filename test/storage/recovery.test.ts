@@ -158,11 +158,14 @@ describe('index rebuild', () => {
     fs.writeFileSync(join(d, '00000000000000000099.log.deleted'), 'x')
     fs.writeFileSync(join(d, '00000000000000000123.index'), 'x')
     const log = await openTestLog(d, testConfig(), fakeScheduler())
+    const logEndOffset = log.logEndOffset
     await log.close()
+    // Closing also snapshots the producer state at the log end offset, as Kafka does.
     assert.deepEqual(fs.readdirSync(d).sort(), [
       '00000000000000000000.index',
       '00000000000000000000.log',
       '00000000000000000000.timeindex',
+      `${String(logEndOffset).padStart(20, '0')}.snapshot`,
     ])
   })
 })
