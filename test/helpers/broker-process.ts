@@ -28,6 +28,8 @@ export class BrokerProcess {
   readonly logLines: Record<string, unknown>[] = []
   /** Lines that were not JSON (must stay empty: the broker's output is structured). */
   readonly rawLines: string[] = []
+  /** Everything the process wrote to stderr (a crash's stack trace lands here), across restarts. */
+  readonly stderr: string[] = []
 
   private constructor(dataDir: string, ownsDir: boolean, port: number, overrides: Record<string, string>) {
     this.dataDir = dataDir
@@ -56,6 +58,12 @@ export class BrokerProcess {
     return this.#child?.pid
   }
 
+  /** The process started and has not exited (crashed, or been stopped or killed). */
+  get isRunning(): boolean {
+    const child = this.#child
+    return child !== null && child.exitCode === null && child.signalCode === null
+  }
+
   async #spawn(): Promise<void> {
     const args = [
       CLI,
@@ -74,7 +82,10 @@ export class BrokerProcess {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
     this.#child = child
     const stderr: string[] = []
-    child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()))
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr.push(d.toString())
+      this.stderr.push(d.toString())
+    })
     const lines = createInterface({ input: child.stdout! })
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number | null): void =>

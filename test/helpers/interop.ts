@@ -44,17 +44,21 @@ export interface InRecord {
   timestamp: number
 }
 
+/**
+ * One real client. Every operation stops (child process killed, client disconnected) when `signal`
+ * aborts, which the test runner does when a test times out: a hang becomes a failure, never a stuck run.
+ */
 export interface InteropClient {
   /** The client sets a timestamp per record (otherwise it stamps records with its own clock). */
   readonly setsTimestamps: boolean
   /** The client sets headers per record (kcat: the same headers for a whole run). */
   readonly perRecordHeaders: boolean
   /** Creates the topic through the client's own admin API. */
-  createTopic(bootstrap: string, topic: string, partitions: number): Promise<void>
+  createTopic(bootstrap: string, topic: string, partitions: number, signal: AbortSignal): Promise<void>
   /** Produces `records` in order with `codec` and resolves once every one is acknowledged. */
-  produce(bootstrap: string, topic: string, codec: Codec, records: OutRecord[]): Promise<void>
+  produce(bootstrap: string, topic: string, codec: Codec, records: OutRecord[], signal: AbortSignal): Promise<void>
   /** Reads partitions 0..partitions-1 from the beginning until `count` records have arrived. */
-  consume(bootstrap: string, topic: string, partitions: number, count: number): Promise<InRecord[]>
+  consume(bootstrap: string, topic: string, partitions: number, count: number, signal: AbortSignal): Promise<InRecord[]>
 }
 
 export interface InteropSuiteOptions {
@@ -67,6 +71,8 @@ export interface InteropSuiteOptions {
 }
 
 const HOUR_MS = 3_600_000
+/** A hang guard, not a speed claim: each step takes seconds. */
+const TEST_TIMEOUT_MS = 180_000
 const FILLER = 'the quick brown fox jumps over the lazy dog '.repeat(2)
 
 interface CodecRun {
@@ -212,9 +218,12 @@ export function defineInteropSuite(clientName: string, client: InteropClient, op
     const runs = new Map<Codec, CodecRun>()
     const baseTs = Math.floor((Date.now() - HOUR_MS) / 1000) * 1000
 
-    before(async () => {
-      broker = await BrokerProcess.start()
-    })
+    before(
+      async () => {
+        broker = await BrokerProcess.start()
+      },
+      { timeout: TEST_TIMEOUT_MS },
+    )
     after(async () => {
       await broker?.close()
     })
@@ -223,24 +232,25 @@ export function defineInteropSuite(clientName: string, client: InteropClient, op
       const skip = options.codecSkips?.[codec] ?? false
       it(`${codec}: creates a topic, produces ${perPhase} keyed records with headers, consumes them`, {
         skip,
-      }, async () => {
+        timeout: TEST_TIMEOUT_MS,
+      }, async (t) => {
         const topic = `interop-${slug}-${codec}`
-        await client.createTopic(broker.bootstrap, topic, partitions)
+        await client.createTopic(broker.bootstrap, topic, partitions, t.signal)
         const run: CodecRun = { topic, expected: new Map(), afterPhase1: new Map() }
         runs.set(codec, run)
         const records = makeRecords(slug, codec, 1, perPhase, client, baseTs)
         const from = Date.now()
-        await client.produce(broker.bootstrap, topic, codec, records)
+        await client.produce(broker.bootstrap, topic, codec, records, t.signal)
         const to = Date.now()
         for (const r of records) run.expected.set(r.value, { record: r, phase: 1, writtenFrom: from, writtenTo: to })
-        const consumed = await client.consume(broker.bootstrap, topic, partitions, perPhase)
+        const consumed = await client.consume(broker.bootstrap, topic, partitions, perPhase, t.signal)
         const stored = await readAll(broker.port, topic, partitions)
         verify(`${clientName} ${codec} before the restart`, run, codec, consumed, stored)
         run.afterPhase1 = stored
       })
     }
 
-    it('restarts the broker gracefully on the same port', async () => {
+    it('restarts the broker gracefully on the same port', { timeout: TEST_TIMEOUT_MS }, async () => {
       const port = broker.port
       await broker.restart()
       assert.equal(broker.port, port)
@@ -250,7 +260,8 @@ export function defineInteropSuite(clientName: string, client: InteropClient, op
       const skip = options.codecSkips?.[codec] ?? false
       it(`${codec}: after the restart, ${perPhase} more records take the next offsets and all ${2 * perPhase} read back`, {
         skip,
-      }, async () => {
+        timeout: TEST_TIMEOUT_MS,
+      }, async (t) => {
         const run = runs.get(codec)
         assert.ok(run !== undefined && run.afterPhase1.size === partitions, `${codec}: phase 1 did not complete`)
         // Nothing written before the restart is lost or changed.
@@ -258,10 +269,10 @@ export function defineInteropSuite(clientName: string, client: InteropClient, op
         assert.deepEqual(reread, run.afterPhase1, `${codec}: the log after the restart is the log before it`)
         const records = makeRecords(slug, codec, 2, perPhase, client, baseTs)
         const from = Date.now()
-        await client.produce(broker.bootstrap, run.topic, codec, records)
+        await client.produce(broker.bootstrap, run.topic, codec, records, t.signal)
         const to = Date.now()
         for (const r of records) run.expected.set(r.value, { record: r, phase: 2, writtenFrom: from, writtenTo: to })
-        const consumed = await client.consume(broker.bootstrap, run.topic, partitions, 2 * perPhase)
+        const consumed = await client.consume(broker.bootstrap, run.topic, partitions, 2 * perPhase, t.signal)
         const stored = await readAll(broker.port, run.topic, partitions)
         verify(`${clientName} ${codec} after the restart`, run, codec, consumed, stored)
         for (const [p, before] of run.afterPhase1) {
@@ -305,10 +316,19 @@ export interface RunResult {
   stderr: string
 }
 
-/** Runs a command to completion with `input` on stdin; rejects with its stderr when it fails. */
-export function run(command: string, args: string[], input = '', timeoutMs = 180_000): Promise<RunResult> {
+/**
+ * Runs a command to completion with `input` on stdin; rejects with its stderr when it fails. The child is
+ * killed after `timeoutMs` or when `signal` aborts.
+ */
+export function run(
+  command: string,
+  args: string[],
+  input = '',
+  timeoutMs = 180_000,
+  signal?: AbortSignal,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs })
+    const child = spawn(command, args, signal === undefined ? { timeout: timeoutMs } : { timeout: timeoutMs, signal })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (d: Buffer) => out.push(d))
@@ -326,7 +346,7 @@ export function run(command: string, args: string[], input = '', timeoutMs = 180
 }
 
 /** Runs an inline Python script with `args` as JSON on stdin; the script prints one JSON document. */
-export async function runPython<T>(script: string, args: unknown): Promise<T> {
-  const { stdout } = await run(PYTHON, ['-c', script], JSON.stringify(args))
+export async function runPython<T>(script: string, args: unknown, signal?: AbortSignal): Promise<T> {
+  const { stdout } = await run(PYTHON, ['-c', script], JSON.stringify(args), undefined, signal)
   return JSON.parse(stdout) as T
 }

@@ -73,15 +73,15 @@ print(json.dumps(out))
 const client: InteropClient = {
   setsTimestamps: true,
   perRecordHeaders: true,
-  async createTopic(bootstrap, topic, partitions) {
-    await runPython(CREATE, { bootstrap, topic, partitions })
+  async createTopic(bootstrap, topic, partitions, signal) {
+    await runPython(CREATE, { bootstrap, topic, partitions }, signal)
   },
-  async produce(bootstrap, topic, codec, records) {
-    const r = await runPython<{ acked: number }>(PRODUCE, { bootstrap, topic, codec, records })
+  async produce(bootstrap, topic, codec, records, signal) {
+    const r = await runPython<{ acked: number }>(PRODUCE, { bootstrap, topic, codec, records }, signal)
     if (r.acked !== records.length) throw new Error(`${r.acked} of ${records.length} acknowledged`)
   },
-  consume(bootstrap, topic, partitions, count) {
-    return runPython<InRecord[]>(CONSUME, { bootstrap, topic, partitions, count })
+  consume(bootstrap, topic, partitions, count, signal) {
+    return runPython<InRecord[]>(CONSUME, { bootstrap, topic, partitions, count }, signal)
   },
 }
 

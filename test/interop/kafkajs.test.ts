@@ -51,8 +51,9 @@ function client(k: typeof KafkaJs): InteropClient {
   return {
     setsTimestamps: true,
     perRecordHeaders: true,
-    async createTopic(bootstrap, topic, partitions) {
+    async createTopic(bootstrap, topic, partitions, signal) {
       const admin = kafka(bootstrap).admin()
+      signal.addEventListener('abort', () => void admin.disconnect(), { once: true })
       await admin.connect()
       try {
         const created = await admin.createTopics({
@@ -64,8 +65,9 @@ function client(k: typeof KafkaJs): InteropClient {
         await admin.disconnect()
       }
     },
-    async produce(bootstrap, topic, codec, records) {
+    async produce(bootstrap, topic, codec, records, signal) {
       const producer = kafka(bootstrap).producer()
+      signal.addEventListener('abort', () => void producer.disconnect(), { once: true })
       await producer.connect()
       try {
         for (let i = 0; i < records.length; i += SEND_CHUNK) {
@@ -86,7 +88,7 @@ function client(k: typeof KafkaJs): InteropClient {
         await producer.disconnect()
       }
     },
-    async consume(bootstrap, topic, _partitions, count) {
+    async consume(bootstrap, topic, _partitions, count, signal) {
       const consumer = kafka(bootstrap).consumer({
         groupId: `interop-kafkajs-${topic}-${++groups}`,
         maxWaitTimeInMs: 500,
@@ -96,6 +98,9 @@ function client(k: typeof KafkaJs): InteropClient {
       try {
         await consumer.subscribe({ topic, fromBeginning: true })
         await new Promise<void>((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error(`aborted after ${out.length} of ${count} records`)), {
+            once: true,
+          })
           consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error))
           consumer
             .run({

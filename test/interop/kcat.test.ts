@@ -31,7 +31,7 @@ const client: InteropClient = {
       c.close()
     }
   },
-  async produce(bootstrap, topic, codec, records) {
+  async produce(bootstrap, topic, codec, records, signal) {
     const headers = records[0]?.headers ?? []
     for (const r of records) {
       if (r.key.includes(':') || r.value.includes('\n') || JSON.stringify(r.headers) !== JSON.stringify(headers)) {
@@ -41,12 +41,12 @@ const client: InteropClient = {
     const args = ['-b', bootstrap, '-P', '-t', topic, '-K:', '-z', codec, '-X', 'acks=all', '-X', 'linger.ms=5']
     for (const [k, v] of headers) args.push('-H', `${k}=${v}`)
     const input = records.map((r) => `${r.key}:${r.value}\n`).join('')
-    const { stderr } = await run('kcat', args, input)
+    const { stderr } = await run('kcat', args, input, undefined, signal)
     if (/fail|error/i.test(stderr)) throw new Error(`kcat reported: ${stderr}`)
   },
-  async consume(bootstrap, topic, _partitions, _count) {
+  async consume(bootstrap, topic, _partitions, _count, signal) {
     const args = ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-J', '-q']
-    const { stdout } = await run('kcat', args)
+    const { stdout } = await run('kcat', args, '', undefined, signal)
     const out: InRecord[] = []
     for (const line of stdout.split('\n')) {
       if (line.trim() === '') continue
