@@ -359,10 +359,12 @@ describe('bad input', () => {
     it('a CRC mismatch gets CORRUPT_MESSAGE and nothing is appended', T, async () => {
       const c = await WireClient.connect(broker.port)
       const { highWatermark } = await readPartition(broker.port, TOPIC, 1)
+      // Flips outside the bits read before the CRC check (attributes bit 4 = transactional: see below).
       for (const [version, flipAt] of [
-        [3, -1],
-        [9, 22],
-        [9, 60],
+        [3, -1], // the last record's header count
+        [9, 21], // attributes, high byte (unused bits)
+        [9, 40], // max_timestamp
+        [9, 60], // record count
       ] as const) {
         const b = batch(['one', 'two', 'three'])
         const pos = flipAt < 0 ? b.length + flipAt : flipAt
@@ -375,6 +377,24 @@ describe('bad input', () => {
       await produceAcked(TOPIC, 1)
       await othersUnharmed()
     })
+
+    it(
+      'a batch flagged transactional without a transactional id gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+      T,
+      async () => {
+        // Kafka reads the flag before any CRC check (ProduceRequest.hasTransactionalRecords) and refuses the
+        // request when no transactional id is authorized, whatever the rest of the batch holds.
+        const c = await WireClient.connect(broker.port)
+        const { highWatermark } = await readPartition(broker.port, TOPIC, 1)
+        const b = batch()
+        b[22]! ^= 0x10
+        const res = await c.produce(TOPIC, 1, b, { version: 9, acks: 1 })
+        assert.equal(res.errorCode, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+        assert.equal((await readPartition(broker.port, TOPIC, 1)).highWatermark, highWatermark)
+        c.close()
+        await othersUnharmed()
+      },
+    )
 
     it('a missing partition or topic gets UNKNOWN_TOPIC_OR_PARTITION (Produce never auto-creates)', T, async () => {
       const c = await WireClient.connect(broker.port)
