@@ -27,6 +27,7 @@ const SETS: SchemaSet[] = [
   { schemaDir: 'src/protocol/schema', generatedDir: 'src/protocol/generated' },
   { schemaDir: 'src/metadata/records/schema', generatedDir: 'src/metadata/records/generated' },
   { schemaDir: 'src/coordinator/group/records/schema', generatedDir: 'src/coordinator/group/records/generated' },
+  { schemaDir: 'src/coordinator/txn/records/schema', generatedDir: 'src/coordinator/txn/records/generated' },
 ]
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
+import type { TransactionCoordinator } from '../coordinator/txn/txn-coordinator.ts'
 import type { QuorumController } from '../metadata/controller/quorum-controller.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { ReplicaManager } from '../replication/replica-manager.ts'
@@ -83,4 +84,6 @@ export interface BrokerServices {
   readonly groupCoordinator: GroupCoordinator
   /** The data directories and their logs (DescribeLogDirs). */
   readonly logManager: LogManager
+  /** Producer ids and the transactions of the `__transaction_state` partitions this broker leads. */
+  readonly txnCoordinator: TransactionCoordinator
 }

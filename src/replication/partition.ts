@@ -2,6 +2,7 @@ import type { Logger } from '../common/log.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import type { AppendInfo, PartitionLog } from '../storage/partition-log.ts'
+import { AppendOrigin } from '../storage/producer-state.ts'
 
 /** Called after the high watermark moved, with the bytes appended since the last call. */
 export type HighWatermarkListener = (appendedBytes: number) => void
@@ -53,9 +54,14 @@ export class Partition {
     return this.#highWatermark
   }
 
-  /** Last stable offset; equal to the high watermark until transactions are tracked. */
+  /**
+   * Last stable offset (Kafka's UnifiedLog.lastStableOffset): the first offset of a transaction that is
+   * still open or whose marker is not yet below the high watermark, when that is below the high
+   * watermark; else the high watermark. read_committed consumers read up to it.
+   */
   get lastStableOffset(): number {
-    return this.#highWatermark
+    const first = this.log.firstUnstableOffset
+    return first !== null && first < this.#highWatermark ? first : this.#highWatermark
   }
 
   get logStartOffset(): number {
@@ -86,7 +92,11 @@ export class Partition {
    * (NOT_ENOUGH_REPLICAS otherwise); with this broker the only in-sync replica, the write is committed
    * as soon as it reaches the log, so acks=1 and acks=all answer at the same point.
    */
-  async appendRecordsToLeader(records: Buffer, requiredAcks: number): Promise<AppendInfo> {
+  async appendRecordsToLeader(
+    records: Buffer,
+    requiredAcks: number,
+    origin: AppendOrigin = AppendOrigin.Client,
+  ): Promise<AppendInfo> {
     if (!this.#isLeader) throw new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER)
     if (requiredAcks === -1 && this.#isr.length < this.log.config.minInsyncReplicas) {
       throw new KafkaProtocolError(
@@ -94,7 +104,7 @@ export class Partition {
         `The size of the current ISR ${this.#isr.length} is insufficient to satisfy the min.isr requirement of ${this.log.config.minInsyncReplicas}`,
       )
     }
-    const info = await this.log.appendAsLeader(records, this.#leaderEpoch)
+    const info = await this.log.appendAsLeader(records, this.#leaderEpoch, origin)
     this.#pendingBytes += records.length
     if (this.#isr.length <= 1) this.#advanceHighWatermark(info.lastOffset + 1)
     return info

@@ -8,7 +8,8 @@ import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import type { LogConfig } from '../storage/log-config.ts'
 import type { LogManager } from '../storage/log-manager.ts'
-import { type IsolationLevel, Partition } from './partition.ts'
+import { AppendOrigin } from '../storage/producer-state.ts'
+import { IsolationLevel, Partition } from './partition.ts'
 
 export interface ReplicaManagerOptions {
   nodeId: number
@@ -61,6 +62,8 @@ export interface FetchPartitionResult {
   lastStableOffset: number
   logStartOffset: number
   records: Buffer | null
+  /** read_committed: the aborted transactions overlapping the records returned; null otherwise. */
+  abortedTransactions: { producerId: number; firstOffset: number }[] | null
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
@@ -161,18 +164,25 @@ export class ReplicaManager implements MetadataPublisher {
     }
   }
 
-  /** Appends each entry to its partition's leader; failures are per partition and never thrown. */
-  async appendRecords(entries: readonly ProduceEntry[], requiredAcks: number): Promise<ProduceResult[]> {
+  /**
+   * Appends each entry to its partition's leader; failures are per partition and never thrown. `origin`
+   * Coordinator is how transaction markers arrive (WriteTxnMarkers): control batches allowed.
+   */
+  async appendRecords(
+    entries: readonly ProduceEntry[],
+    requiredAcks: number,
+    origin: AppendOrigin = AppendOrigin.Client,
+  ): Promise<ProduceResult[]> {
     // Appends start synchronously in request order, so offsets follow the order of the request.
-    const pending = entries.map((e) => this.#appendOne(e, requiredAcks))
+    const pending = entries.map((e) => this.#appendOne(e, requiredAcks, origin))
     return Promise.all(pending)
   }
 
-  async #appendOne(e: ProduceEntry, requiredAcks: number): Promise<ProduceResult> {
+  async #appendOne(e: ProduceEntry, requiredAcks: number, origin: AppendOrigin): Promise<ProduceResult> {
     const partition = this.#partitions.get(key(e.topic, e.partition))
     if (partition === undefined) return produceError(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
     try {
-      const info = await partition.appendRecordsToLeader(e.records, requiredAcks)
+      const info = await partition.appendRecordsToLeader(e.records, requiredAcks, origin)
       return {
         errorCode: 0,
         errorMessage: null,
@@ -248,6 +258,7 @@ export class ReplicaManager implements MetadataPublisher {
         lastStableOffset: partition.lastStableOffset,
         logStartOffset: partition.logStartOffset,
         records: EMPTY,
+        abortedTransactions: null,
       }
       results.push(result)
       try {
@@ -265,6 +276,11 @@ export class ReplicaManager implements MetadataPublisher {
         if (read.records.length > 0) {
           anyData = true
           remaining -= read.records.length
+          if (params.isolation === IsolationLevel.ReadCommitted) {
+            result.abortedTransactions = partition.log
+              .collectAbortedTransactions(r.fetchOffset, read.nextOffset)
+              .map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }))
+          }
         }
       } catch (err) {
         if (!(err instanceof KafkaProtocolError)) {
@@ -358,5 +374,12 @@ function produceError(errorCode: number, errorMessage: string | null): ProduceRe
 }
 
 function fetchError(errorCode: number): FetchPartitionResult {
-  return { errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: EMPTY }
+  return {
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    records: EMPTY,
+    abortedTransactions: null,
+  }
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { Dispatcher } from '../broker/dispatcher.ts'
 import { FetchSessionCache } from '../broker/fetch-session-cache.ts'
 import { HANDLERS } from '../broker/handlers/index.ts'
+import { writeTxnMarkers } from '../broker/handlers/write-txn-markers.ts'
 import { Listener } from '../broker/listener.ts'
 import type { BrokerServices } from '../broker/services.ts'
 import { createLogger, type Logger } from '../common/log.ts'
@@ -9,12 +10,14 @@ import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
 import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.ts'
 import { PartitionCoordinatorLog } from '../coordinator/runtime/coordinator-log.ts'
+import { TransactionCoordinator } from '../coordinator/txn/txn-coordinator.ts'
+import { txnCoordinatorConfigFrom } from '../coordinator/txn/txn-coordinator-config.ts'
 import { QuorumController } from '../metadata/controller/quorum-controller.ts'
 import { ConfigResourceType, type ConfigurationsImage } from '../metadata/image/configs-image.ts'
 import { MetadataDelta } from '../metadata/image/metadata-delta.ts'
 import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import { MetadataLoader } from '../metadata/metadata-loader.ts'
-import { CONSUMER_OFFSETS_TOPIC } from '../metadata/topic-names.ts'
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../metadata/topic-names.ts'
 import { randomUuid } from '../protocol/primitives/uuid.ts'
 import { type CompressionType, decompressAsync } from '../protocol/records/compression/index.ts'
 import { LocalRaftClient } from '../raft/local-raft-client.ts'
@@ -61,6 +64,7 @@ export class BrokerNode {
   readonly #logManager: LogManager
   readonly #replicaManager: ReplicaManager
   readonly #groupCoordinator: GroupCoordinator
+  readonly #txnCoordinator: TransactionCoordinator
   readonly #listeners: Listener[]
   #stopping: Promise<void> | null = null
 
@@ -74,6 +78,7 @@ export class BrokerNode {
     logManager: LogManager
     replicaManager: ReplicaManager
     groupCoordinator: GroupCoordinator
+    txnCoordinator: TransactionCoordinator
     listeners: Listener[]
   }) {
     this.config = parts.config
@@ -85,6 +90,7 @@ export class BrokerNode {
     this.#logManager = parts.logManager
     this.#replicaManager = parts.replicaManager
     this.#groupCoordinator = parts.groupCoordinator
+    this.#txnCoordinator = parts.txnCoordinator
     this.#listeners = parts.listeners
   }
 
@@ -136,6 +142,8 @@ export class BrokerNode {
       logger,
       brokerConfig: config.logDefaults(),
       cleanerConfig: () => logCleanerConfigFrom(effectiveConfig(loader.image).logDefaults()),
+      producerIdExpirationMs: config.getInt('producer.id.expiration.ms'),
+      producerIdExpirationCheckIntervalMs: config.getInt('producer.id.expiration.check.interval.ms'),
       // Timestamp lookups inside compressed batches decode them with the protocol's codecs, off the loop where possible.
       decompress: (compression, data) => decompressAsync(compression as CompressionType, data),
     })
@@ -186,6 +194,31 @@ export class BrokerNode {
     loader.addPublisher(groupCoordinator)
     groupCoordinator.onMetadataUpdate(new MetadataDelta(loader.image), loader.image)
 
+    // Loads the __transaction_state partitions this broker leads; markers go to partition leaders through
+    // the WriteTxnMarkers logic (in process for this broker).
+    const txnConfig = txnCoordinatorConfigFrom(config)
+    const txnCoordinator = new TransactionCoordinator({
+      nodeId,
+      config: txnConfig,
+      scheduler,
+      logger,
+      leaderLog: (p, topicId) => {
+        const partition = replicaManager.getPartition(TRANSACTION_STATE_TOPIC, p)
+        if (partition?.isLeader !== true || partition.topicId !== topicId) return undefined
+        return new PartitionCoordinatorLog(partition, scheduler, txnConfig.writeTimeoutMs)
+      },
+      createTopics: (topics) => controller.createTopics(topics, false),
+      metadata: () => loader.image,
+      allocateProducerIds: (blockSize) => controller.allocateProducerIds(nodeId, blockSize),
+      sendMarkers: (target, request) =>
+        target === nodeId
+          ? writeTxnMarkers({ replicaManager, groupCoordinator }, request, scheduler.clock.nowMs())
+          : Promise.reject(new Error(`broker ${target} is not reachable from this node`)),
+    })
+    loader.addPublisher(txnCoordinator)
+    txnCoordinator.onMetadataUpdate(new MetadataDelta(loader.image), loader.image)
+    txnCoordinator.startup()
+
     const dispatcher = new Dispatcher(HANDLERS)
     const services: BrokerServices = {
       apiVersions: dispatcher.apiVersions,
@@ -199,6 +232,7 @@ export class BrokerNode {
       logConfigFor: (topic) => logConfigFor(topic, loader.image),
       groupCoordinator,
       logManager,
+      txnCoordinator,
     }
     const listeners = config.listeners.map(
       (l) =>
@@ -238,6 +272,7 @@ export class BrokerNode {
       logManager,
       replicaManager,
       groupCoordinator,
+      txnCoordinator,
       listeners,
     })
     logger.info(
@@ -269,6 +304,7 @@ export class BrokerNode {
       this.logger.info('samsa broker shutting down')
       // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) instead of holding the drain.
       this.#groupCoordinator.shutdown()
+      this.#txnCoordinator.shutdown()
       await Promise.all(this.#listeners.map((l) => l.close(SHUTDOWN_DRAIN_MS_MAX)))
       await this.#logManager.shutdown()
       await this.#raft.shutdown()

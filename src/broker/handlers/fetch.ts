@@ -6,7 +6,8 @@
  * aborted transactions (read_committed stops at the last stable offset); v5 log start offset; v7
  * incremental fetch sessions (KIP-227); v9 current leader epoch (KIP-320); v10 zstd (older versions get
  * UNSUPPORTED_COMPRESSION_TYPE for zstd data); v11 rack id; v12 flexible; v13+ topics by id (KIP-516);
- * v15 replica state; v16 node endpoints.
+ * v15 replica state; v16 node endpoints. read_committed (v4+) reads up to the last stable offset and
+ * lists the aborted transactions (from the `.txnindex` files) that overlap the records it returns.
  *
  * Long polling: when less than min_bytes is available, the request waits up to max_wait_ms for more.
  * Record data is returned as it lies in the segment files, never re-encoded (except down-conversion).
@@ -126,7 +127,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
       data.lastStableOffset = r.lastStableOffset
       data.logStartOffset = r.logStartOffset
       data.records = r.records
-      if (isolation === IsolationLevel.ReadCommitted) data.abortedTransactions = []
+      if (isolation === IsolationLevel.ReadCommitted) data.abortedTransactions = r.abortedTransactions ?? []
       if (r.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || r.errorCode === ErrorCode.FENCED_LEADER_EPOCH) {
         const reg = ctx.services.metadata().topics.getPartition(w.topic, w.partition)
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }

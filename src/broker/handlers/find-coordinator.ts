@@ -10,10 +10,12 @@
  * v0-3 answer errors with node -1, host "" and port -1, and success with error_message "NONE" (Kafka's
  * Errors.NONE.message()).
  *
- * Not yet: transactions (key type 1 answers COORDINATOR_NOT_AVAILABLE until a transaction coordinator
- * exists); share groups (key type 2 is INVALID_REQUEST, as on a broker without a share coordinator).
+ * Transactions (key type 1): the first lookup creates `__transaction_state` the same way, then the answer
+ * is the leader of the transactional id's partition.
+ *
+ * Not yet: share groups (key type 2 is INVALID_REQUEST, as on a broker without a share coordinator).
  */
-import { CONSUMER_OFFSETS_TOPIC } from '../../metadata/topic-names.ts'
+import { CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../../metadata/topic-names.ts'
 import { ErrorCode, errorInfo } from '../../protocol/error-codes.ts'
 import { ApiKey } from '../../protocol/generated/api-message-types.ts'
 import {
@@ -25,7 +27,7 @@ import {
 } from '../../protocol/generated/find-coordinator.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 
-type Services = 'groupCoordinator' | 'metadata'
+type Services = 'groupCoordinator' | 'txnCoordinator' | 'metadata'
 
 const KeyType = { Group: 0, Transaction: 1, Share: 2 } as const
 
@@ -51,8 +53,31 @@ async function findGroupCoordinator(
   } catch {
     return coordinator(key, ErrorCode.COORDINATOR_NOT_AVAILABLE)
   }
+  return leaderOf(ctx, key, CONSUMER_OFFSETS_TOPIC, gc.partitionFor(key))
+}
+
+async function findTransactionCoordinator(
+  ctx: RequestContext<Services>,
+  key: string,
+): Promise<FindCoordinatorResponseCoordinator> {
+  const tc = ctx.services.txnCoordinator
+  try {
+    await tc.ensureTransactionStateTopic()
+  } catch {
+    return coordinator(key, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+  }
+  return leaderOf(ctx, key, TRANSACTION_STATE_TOPIC, tc.partitionFor(key))
+}
+
+/** The leader of a coordinator topic's partition on the request's listener. */
+function leaderOf(
+  ctx: RequestContext<Services>,
+  key: string,
+  topic: string,
+  partition: number,
+): FindCoordinatorResponseCoordinator {
   const image = ctx.services.metadata()
-  const reg = image.topics.getPartition(CONSUMER_OFFSETS_TOPIC, gc.partitionFor(key))
+  const reg = image.topics.getPartition(topic, partition)
   const broker = reg === undefined || reg.leader < 0 ? undefined : image.cluster.brokers.get(reg.leader)
   const endpoint = broker?.fenced === false ? broker.listeners.find((l) => l.name === ctx.listenerName) : undefined
   if (broker === undefined || endpoint === undefined) return coordinator(key, ErrorCode.COORDINATOR_NOT_AVAILABLE)
@@ -68,7 +93,7 @@ function find(
     case KeyType.Group:
       return findGroupCoordinator(ctx, key)
     case KeyType.Transaction:
-      return Promise.resolve(coordinator(key, ErrorCode.COORDINATOR_NOT_AVAILABLE))
+      return findTransactionCoordinator(ctx, key)
     default:
       return Promise.resolve(coordinator(key, ErrorCode.INVALID_REQUEST))
   }

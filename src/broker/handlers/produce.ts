@@ -10,7 +10,13 @@
  * acks: 0 (no response at all; a failure closes the connection, as Kafka does), 1 and -1 (= all; with
  * this broker as the only in-sync replica both answer once the batch is in the log).
  *
- * Not yet: idempotent sequence checks and transactions (issue 5); quotas.
+ * Idempotence and transactions: batches with a producer id are checked against the partition's producer
+ * state as they are appended (storage/producer-state.ts: INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * INVALID_TXN_STATE; a re-sent batch answers with its original offsets). Transactional batches need
+ * Produce v3+ (INVALID_RECORD otherwise) and a transactional id in the request; without one the whole
+ * request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka's KafkaApis answers.
+ *
+ * Not yet: quotas; transaction verification with the coordinator before the first write (KIP-890).
  */
 
 import { isInternalTopic } from '../../metadata/topic-names.ts'
@@ -26,7 +32,13 @@ import {
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import { CompressionType } from '../../protocol/records/compression/index.ts'
 import { isLegacyMessageSet, upConvertMessageSet } from '../../protocol/records/legacy.ts'
-import { batchCompression, batchMagic, batchSize } from '../../protocol/records/record-batch.ts'
+import {
+  batchCompression,
+  batchIsTransactional,
+  batchMagic,
+  batchSize,
+  forEachBatch,
+} from '../../protocol/records/record-batch.ts'
 import type { ProduceEntry, ProduceResult } from '../../replication/replica-manager.ts'
 import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.ts'
 
@@ -77,6 +89,12 @@ function checkRecords(version: number, records: Buffer | null, nowMs: number): B
   }
   if (batchMagic(records) !== 2)
     throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, `Unknown record batch magic ${batchMagic(records)}`)
+  if (version < 3 && hasTransactionalBatch(records)) {
+    throw new KafkaProtocolError(
+      ErrorCode.INVALID_RECORD,
+      `Produce requests with version ${version} are not allowed to contain transactional records`,
+    )
+  }
   if (version >= 3) {
     if (records.length >= 12 && batchSize(records) < records.length) {
       throw new KafkaProtocolError(
@@ -94,6 +112,16 @@ function checkRecords(version: number, records: Buffer | null, nowMs: number): B
   return records
 }
 
+function hasTransactionalBatch(records: Buffer | null): boolean {
+  if (records === null || records.length <= 22 || batchMagic(records) !== 2) return false
+  let transactional = false
+  forEachBatch(records, (pos, size) => {
+    if (size > 22 && batchIsTransactional(records, pos)) transactional = true
+    return !transactional
+  })
+  return transactional
+}
+
 export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Services>({
   apiKey: ApiKey.Produce,
   name: 'Produce',
@@ -108,6 +136,12 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Ser
     const image = ctx.services.metadata()
     const nowMs = ctx.scheduler.clock.nowMs()
     const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1
+    if (
+      request.transactionalId === null &&
+      request.topicData.some((t) => t.partitionData.some((p) => hasTransactionalBatch(p.records)))
+    ) {
+      return produceError(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+    }
     request.topicData.forEach((t, ti) => {
       const topic = image.topics.getTopic(t.name)
       for (const p of t.partitionData) {
@@ -152,15 +186,19 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Ser
       nodeEndpoints: [],
     }
   },
-  errorResponse: (request, errorCode) => ({
+  errorResponse: (request, errorCode) => produceError(request, errorCode),
+})
+
+function produceError(request: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
     responses: request.topicData.map((t) => ({
       name: t.name,
       partitionResponses: t.partitionData.map((p) => partitionResponse(p.index, errorCode)),
     })),
     throttleTimeMs: 0,
     nodeEndpoints: [],
-  }),
-})
+  }
+}
 
 function fill(
   out: ProduceResponsePartitionProduceResponse,

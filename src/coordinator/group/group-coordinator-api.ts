@@ -22,6 +22,10 @@ import type {
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from '../../protocol/generated/offset-delete.ts'
 import type { OffsetFetchResponseOffsetFetchResponseGroup } from '../../protocol/generated/offset-fetch.ts'
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/generated/sync-group.ts'
+import type {
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponseTxnOffsetCommitResponseTopic,
+} from '../../protocol/generated/txn-offset-commit.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import type { JoinContext } from './classic-join.ts'
 import type { LeaveResult } from './classic-leave.ts'
@@ -128,6 +132,63 @@ export async function commitOffsets(
   } catch (err) {
     unexpected(gc, 'commit-offset', err)
     return failAll(errorCodeOf(err))
+  }
+}
+
+/**
+ * TxnOffsetCommit: the offsets are written in the producer's transaction (its epoch is checked by the
+ * partition's producer state: INVALID_PRODUCER_EPOCH for a fenced producer); a group-level failure
+ * becomes every partition's error.
+ */
+export async function commitTransactionalOffsets(
+  gc: GroupCoordinator,
+  request: TxnOffsetCommitRequest,
+  apiVersion: number,
+): Promise<TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[]> {
+  const failAll = (errorCode: number) =>
+    request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+    }))
+  if (!gc.isActive) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+  if (request.groupId === '') return failAll(ErrorCode.INVALID_GROUP_ID)
+  try {
+    return await gc.writeTransactional(
+      request.groupId,
+      'txn-commit-offset',
+      request.producerId,
+      request.producerEpoch,
+      (shard) => shard.offsets.commitTransactionalOffset(request, apiVersion),
+    )
+  } catch (err) {
+    unexpected(gc, 'txn-commit-offset', err)
+    return failAll(errorCodeOf(err))
+  }
+}
+
+/**
+ * A COMMIT or ABORT marker for a `__consumer_offsets` partition (WriteTxnMarkers). Coordinator errors
+ * become NOT_LEADER_OR_FOLLOWER, which the transaction coordinator retries (as Kafka's KafkaApis maps them).
+ */
+export async function completeTransaction(
+  gc: GroupCoordinator,
+  partition: number,
+  producerId: number,
+  producerEpoch: number,
+  coordinatorEpoch: number,
+  committed: boolean,
+): Promise<number> {
+  try {
+    await gc.completeTransaction(partition, producerId, producerEpoch, coordinatorEpoch, committed)
+    return ErrorCode.NONE
+  } catch (err) {
+    unexpected(gc, 'complete-transaction', err)
+    const code = errorCodeOf(err)
+    return code === ErrorCode.COORDINATOR_NOT_AVAILABLE ||
+      code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ||
+      code === ErrorCode.NOT_COORDINATOR
+      ? ErrorCode.NOT_LEADER_OR_FOLLOWER
+      : code
   }
 }
 

@@ -177,6 +177,47 @@ export class GroupCoordinator implements MetadataPublisher {
     }
   }
 
+  /** Queues a write inside the transaction of (producerId, producerEpoch) on the group's shard (TxnOffsetCommit). */
+  writeTransactional<T>(
+    groupId: string,
+    name: string,
+    producerId: number,
+    producerEpoch: number,
+    op: (shard: GroupCoordinatorShard) => CoordinatorResult<T, GroupCoordinatorRecord>,
+  ): Promise<T> {
+    if (!this.#active) return Promise.reject(new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    try {
+      return this.runtime.scheduleTransactionalWrite(this.partitionFor(groupId), name, producerId, producerEpoch, op)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /**
+   * A transaction marker for `__consumer_offsets` partition `partition` (WriteTxnMarkers): written
+   * through the shard's queue, after which the producer's pending offsets are committed or dropped.
+   */
+  completeTransaction(
+    partition: number,
+    producerId: number,
+    producerEpoch: number,
+    coordinatorEpoch: number,
+    committed: boolean,
+  ): Promise<void> {
+    if (!this.#active) return Promise.reject(new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    try {
+      return this.runtime.scheduleTransactionCompletion(
+        partition,
+        producerId,
+        producerEpoch,
+        coordinatorEpoch,
+        committed,
+      )
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
   /** Reads the group's shard (throws NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS). */
   read<T>(groupId: string, op: (shard: GroupCoordinatorShard) => T): T {
     if (!this.#active) throw new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE)

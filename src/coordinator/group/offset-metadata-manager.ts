@@ -11,6 +11,10 @@ import type {
   OffsetFetchResponseOffsetFetchResponsePartitions,
   OffsetFetchResponseOffsetFetchResponseTopics,
 } from '../../protocol/generated/offset-fetch.ts'
+import type {
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponseTxnOffsetCommitResponseTopic,
+} from '../../protocol/generated/txn-offset-commit.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import type { GroupResult } from './classic-context.ts'
 import type { Group } from './group.ts'
@@ -122,6 +126,51 @@ export class OffsetMetadataManager {
             metadata,
             commitTimestampMs: p.commitTimestamp === NO_TIMESTAMP ? nowMs : p.commitTimestamp,
             expireTimestampMs,
+            recordOffset: -1,
+          }),
+        )
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE }
+      }),
+    }))
+    return { records, response: topics, replayRecords: true }
+  }
+
+  /**
+   * TxnOffsetCommit (Kafka's commitTransactionalOffset): the records are written inside the producer's
+   * transaction and replayed as pending offsets, which become committed at the COMMIT marker (or vanish at
+   * ABORT). A missing group is fine with generation -1 (a "simple" group appears on replay).
+   */
+  commitTransactionalOffset(
+    request: TxnOffsetCommitRequest,
+    apiVersion: number,
+  ): GroupResult<TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[]> {
+    const group = this.#groups.group(request.groupId)
+    if (group === undefined) {
+      if (request.generationId >= 0) throw new KafkaProtocolError(ErrorCode.ILLEGAL_GENERATION)
+    } else {
+      try {
+        group.validateOffsetCommit(request.memberId, request.groupInstanceId, request.generationId, true, apiVersion)
+      } catch (err) {
+        if (err instanceof KafkaProtocolError && err.errorCode === ErrorCode.STALE_MEMBER_EPOCH)
+          throw new KafkaProtocolError(ErrorCode.ILLEGAL_GENERATION)
+        throw err
+      }
+    }
+    const nowMs = this.#clock.nowMs()
+    const records: GroupCoordinatorRecord[] = []
+    const topics = request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const metadata = p.committedMetadata ?? ''
+        if (p.committedMetadata !== null && metadata.length > this.#config.offsetMetadataMaxBytes)
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.OFFSET_METADATA_TOO_LARGE }
+        records.push(
+          newOffsetCommitRecord(request.groupId, t.name, p.partitionIndex, {
+            committedOffset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch < 0 ? -1 : p.committedLeaderEpoch,
+            metadata,
+            commitTimestampMs: nowMs,
+            expireTimestampMs: null,
             recordOffset: -1,
           }),
         )

@@ -2,6 +2,7 @@ import type { Scheduler } from '../../common/scheduler.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
 import type { Partition } from '../../replication/partition.ts'
+import { AppendOrigin } from '../../storage/producer-state.ts'
 
 /**
  * The partition of a coordinator topic as a coordinator sees it: read the log to load, append batches
@@ -57,7 +58,7 @@ export class PartitionCoordinatorLog implements CoordinatorLog {
   }
 
   async append(batch: Buffer): Promise<number> {
-    const info = await this.#partition.appendRecordsToLeader(batch, -1)
+    const info = await this.#partition.appendRecordsToLeader(batch, -1, AppendOrigin.Coordinator)
     await this.#awaitCommit(info.lastOffset + 1)
     return info.lastOffset
   }

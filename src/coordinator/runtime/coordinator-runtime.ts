@@ -2,7 +2,7 @@ import type { Logger } from '../../common/log.ts'
 import type { Scheduler } from '../../common/scheduler.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
-import { encodeRecordBatch } from '../../protocol/records/records.ts'
+import { encodeControlBatch, encodeRecordBatch } from '../../protocol/records/records.ts'
 import type { CoordinatorLog } from './coordinator-log.ts'
 import type { CoordinatorRecordSerde, CoordinatorResult, CoordinatorShard } from './coordinator-shard.ts'
 import { type CoordinatorTimer, ShardTimer, type TimerOperation } from './coordinator-timer.ts'
@@ -137,6 +137,57 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     return run
   }
 
+  /**
+   * A write inside a producer's transaction (Kafka's scheduleTransactionalWriteOperation, for
+   * TxnOffsetCommit): the batch carries the producer id and epoch and is transactional, so the partition's
+   * producer state fences a stale epoch, and its records are replayed as pending until the marker.
+   */
+  scheduleTransactionalWrite<T>(
+    partition: number,
+    name: string,
+    producerId: number,
+    producerEpoch: number,
+    op: (shard: S) => CoordinatorResult<T, R>,
+  ): Promise<T> {
+    const ctx = this.#active(partition)
+    const run = ctx.queue.then(() => this.#runWrite(ctx, name, op, { producerId, producerEpoch }))
+    ctx.queue = run.catch(() => undefined)
+    return run
+  }
+
+  /**
+   * Writes a COMMIT or ABORT marker for a producer's transaction into `partition` (WriteTxnMarkers for a
+   * coordinator partition, Kafka's scheduleTransactionCompletion), then replays the end of the transaction.
+   */
+  scheduleTransactionCompletion(
+    partition: number,
+    producerId: number,
+    producerEpoch: number,
+    coordinatorEpoch: number,
+    committed: boolean,
+  ): Promise<void> {
+    const ctx = this.#active(partition)
+    const run = ctx.queue.then(async () => {
+      if (ctx.state !== ShardState.Active) throw new KafkaProtocolError(ErrorCode.NOT_COORDINATOR)
+      const marker = encodeControlBatch({
+        type: committed ? 'COMMIT' : 'ABORT',
+        producerId,
+        producerEpoch,
+        coordinatorEpoch,
+        timestamp: this.#o.scheduler.clock.nowMs(),
+      })
+      try {
+        await ctx.log.append(marker)
+        if (ctx.state !== ShardState.Active) throw new KafkaProtocolError(ErrorCode.NOT_COORDINATOR)
+      } catch (err) {
+        throw coordinatorErrorForWrite(err)
+      }
+      ctx.shard.replayEndTransaction(producerId, committed)
+    })
+    ctx.queue = run.catch(() => undefined)
+    return run
+  }
+
   #enqueueTimer(ctx: ShardContext<S, R>, key: string, op: TimerOperation<R>): void {
     if (ctx.state === ShardState.Closed) return
     const run = ctx.queue.then(() => this.#runWrite(ctx, key, op))
@@ -145,7 +196,12 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     })
   }
 
-  async #runWrite<T>(ctx: ShardContext<S, R>, name: string, op: (shard: S) => CoordinatorResult<T, R>): Promise<T> {
+  async #runWrite<T>(
+    ctx: ShardContext<S, R>,
+    name: string,
+    op: (shard: S) => CoordinatorResult<T, R>,
+    txn: { producerId: number; producerEpoch: number } | null = null,
+  ): Promise<T> {
     if (ctx.state !== ShardState.Active) throw new KafkaProtocolError(ErrorCode.NOT_COORDINATOR)
     let result: CoordinatorResult<T, R>
     try {
@@ -161,7 +217,7 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     }
     let lastOffset: number
     try {
-      lastOffset = await ctx.log.append(this.#batch(result.records))
+      lastOffset = await ctx.log.append(this.#batch(result.records, txn))
       if (ctx.state !== ShardState.Active) throw new KafkaProtocolError(ErrorCode.NOT_COORDINATOR)
     } catch (err) {
       const mapped = coordinatorErrorForWrite(err)
@@ -172,16 +228,19 @@ export class CoordinatorRuntime<S extends CoordinatorShard<R>, R> {
     }
     if (result.replayRecords) {
       const base = lastOffset - result.records.length + 1
-      for (const [i, r] of result.records.entries()) ctx.shard.replay(base + i, -1, r)
+      for (const [i, r] of result.records.entries()) ctx.shard.replay(base + i, txn?.producerId ?? -1, r)
     }
     result.onAppended?.(null)
     return result.response
   }
 
-  #batch(records: readonly R[]): Buffer {
+  #batch(records: readonly R[], txn: { producerId: number; producerEpoch: number } | null): Buffer {
     const timestamp = this.#o.scheduler.clock.nowMs()
     return encodeRecordBatch({
       records: records.map((r) => ({ ...this.#o.serde.serialize(r), timestamp })),
+      ...(txn === null
+        ? {}
+        : { isTransactional: true, producerId: txn.producerId, producerEpoch: txn.producerEpoch, baseSequence: 0 }),
     })
   }
 
