@@ -21,8 +21,10 @@ import {
 } from '../../../src/protocol/generated/fetch.ts'
 import { Reader } from '../../../src/protocol/primitives/reader.ts'
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.ts'
+import { CompressionType } from '../../../src/protocol/records/compression/index.ts'
+import { decodeRecordBatches, encodeRecordBatch } from '../../../src/protocol/records/records.ts'
 import { type EmbeddedBroker, startBroker } from '../../../src/server/embed.ts'
-import { HAND_BATCH, storedBatch } from '../../helpers/batch-fixture.ts'
+import { BATCH_TIMESTAMP, HAND_BATCH, storedBatch } from '../../helpers/batch-fixture.ts'
 import { hex, readRequest, requestBytes, responseBytes, roundTrip, utf8 } from '../../helpers/hex.ts'
 import { WireClient } from '../../helpers/kafka-wire.ts'
 
@@ -326,5 +328,61 @@ describe("the broker's Fetch answers", () => {
         '00', // tags
       ),
     )
+  })
+})
+
+describe('zstd data and Fetch versions before 10 (KIP-110)', () => {
+  // Kafka refuses Fetch < 10 only for topics whose compression.type is zstd (KafkaApis checks the log
+  // config, never the batches); with compression.type=producer, zstd batches reach old fetchers as stored,
+  // and clients that can decompress them (kafka-python 2.0.2 always fetches with v4) read them.
+  let broker: EmbeddedBroker
+  const zstdBatch = encodeRecordBatch({
+    compression: CompressionType.Zstd,
+    records: [{ key: Buffer.from('k'), value: Buffer.from('zstd'.repeat(50)), timestamp: BATCH_TIMESTAMP }],
+  })
+  before(async () => {
+    broker = await startBroker()
+    const c = await WireClient.connect(broker.port)
+    for (const [topic, configs] of [
+      ['by-producer', {}],
+      ['zstd-topic', { 'compression.type': 'zstd' }],
+    ] as const) {
+      assert.equal((await c.createTopic(topic, 1, { configs })).topics[0]?.errorCode, ErrorCode.NONE)
+      const res = await c.produce(topic, 0, Buffer.from(zstdBatch), { version: 9, acks: -1 })
+      assert.equal(res.errorCode, ErrorCode.NONE)
+    }
+    c.close()
+  })
+  after(async () => {
+    await broker?.close()
+  })
+
+  it('serves zstd batches of a compression.type=producer topic to Fetch v4-v9 as stored', async () => {
+    const c = await WireClient.connect(broker.port)
+    for (const version of [4, 9, 10, 12]) {
+      const p = (await c.fetch('by-producer', 0, 0, { version })).responses[0]?.partitions[0]
+      assert.equal(p?.errorCode, ErrorCode.NONE, `Fetch v${version}`)
+      const batches = decodeRecordBatches(p?.records ?? Buffer.alloc(0))
+      assert.deepEqual(
+        batches.map((b) => [b.compression, b.records[0]?.value?.toString()]),
+        [[CompressionType.Zstd, 'zstd'.repeat(50)]],
+        `Fetch v${version}`,
+      )
+    }
+    c.close()
+  })
+
+  it('answers Fetch v4-v9 of a compression.type=zstd topic with UNSUPPORTED_COMPRESSION_TYPE, v10+ with data', async () => {
+    const c = await WireClient.connect(broker.port)
+    for (const version of [4, 9]) {
+      const p = (await c.fetch('zstd-topic', 0, 0, { version })).responses[0]?.partitions[0]
+      assert.equal(p?.errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Fetch v${version}`)
+    }
+    for (const version of [10, 12]) {
+      const p = (await c.fetch('zstd-topic', 0, 0, { version })).responses[0]?.partitions[0]
+      assert.equal(p?.errorCode, ErrorCode.NONE, `Fetch v${version}`)
+      assert.equal(decodeRecordBatches(p?.records ?? Buffer.alloc(0)).length, 1)
+    }
+    c.close()
   })
 })
