@@ -43,11 +43,8 @@ test('v4+: batched coordinator keys, one result each', async () => {
   )
 })
 
-test('transaction keys are COORDINATOR_NOT_AVAILABLE until transactions exist; unknown key types INVALID_REQUEST', async () => {
+test('unknown key types are INVALID_REQUEST (transaction keys: test/broker/handlers/transactions.test.ts)', async () => {
   const ctx = await GroupTestContext.create()
-  const r = await call(ctx, 1, { key: 'txn', keyType: 1 })
-  assert.deepEqual([r.errorCode, r.nodeId, r.host, r.port], [ErrorCode.COORDINATOR_NOT_AVAILABLE, -1, '', -1])
-  assert.equal(r.errorMessage, 'The coordinator is not available.')
   const b = await call(ctx, 6, { keyType: 2, coordinatorKeys: ['x'] })
   assert.equal(b.coordinators[0]?.errorCode, ErrorCode.INVALID_REQUEST)
 })
