@@ -133,7 +133,12 @@ function collectStructs(msg: MessageSchema): Map<string, StructInfo> {
           structs.set(t, { tsName: msg.name + t, fields: c.fields, range: fr })
           visit(c.fields, fr)
         } else {
-          existing.range = { min: Math.min(existing.range.min, fr.min), max: Math.max(existing.range.max, fr.max) }
+          // A common struct reached again from other versions: it and the structs it holds serve those too.
+          const widened = { min: Math.min(existing.range.min, fr.min), max: Math.max(existing.range.max, fr.max) }
+          if (widened.min !== existing.range.min || widened.max !== existing.range.max) {
+            existing.range = widened
+            visit(c.fields, widened)
+          }
         }
       }
     }

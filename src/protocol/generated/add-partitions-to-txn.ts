@@ -230,17 +230,17 @@ export function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult
   return m.name === "" && (m.resultsByPartition === null || m.resultsByPartition.length === 0)
 }
 
-export function decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, _v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
+export function decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
   const partitionIndex: number = r.readInt32()
   const partitionErrorCode: number = r.readInt16()
-  r.readTaggedFields()
+  if (v >= 3) r.readTaggedFields()
   return { partitionIndex, partitionErrorCode }
 }
 
-export function encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Writer, _v: number, m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult): void {
+export function encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Writer, v: number, m: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult): void {
   w.writeInt32(m.partitionIndex)
   w.writeInt16(m.partitionErrorCode)
-  w.writeEmptyTaggedFields()
+  if (v >= 3) w.writeEmptyTaggedFields()
 }
 
 export function defaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {

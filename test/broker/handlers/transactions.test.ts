@@ -23,6 +23,7 @@ import * as Produce from '../../../src/protocol/generated/produce.ts'
 import * as TxnOffsetCommit from '../../../src/protocol/generated/txn-offset-commit.ts'
 import * as WriteTxnMarkers from '../../../src/protocol/generated/write-txn-markers.ts'
 import { ZERO_UUID } from '../../../src/protocol/primitives/uuid.ts'
+import { Writer } from '../../../src/protocol/primitives/writer.ts'
 import { decodeRecordBatches, encodeRecordBatch } from '../../../src/protocol/records/records.ts'
 import { type EmbeddedBroker, startBroker } from '../../../src/server/embed.ts'
 import { WireClient } from '../../helpers/kafka-wire.ts'
@@ -157,6 +158,23 @@ async function untilSettled<T>(op: () => Promise<T>, code: (r: T) => number): Pr
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }
+
+describe('byte layouts', () => {
+  it('AddPartitionsToTxn v1 results: topic, then partition index and error code, no tag buffers (v3+ only)', () => {
+    const response: AddPartitions.AddPartitionsToTxnResponse = {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      resultsByTransaction: [],
+      resultsByTopicV3AndBelow: [{ name: 't', resultsByPartition: [{ partitionIndex: 2, partitionErrorCode: 51 }] }],
+    }
+    const w = new Writer()
+    AddPartitions.encodeAddPartitionsToTxnResponse(w, 1, response)
+    assert.deepEqual(w.toBuffer(), Buffer.from([0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0x74, 0, 0, 0, 1, 0, 0, 0, 2, 0, 51]))
+    const flexible = new Writer()
+    AddPartitions.encodeAddPartitionsToTxnResponse(flexible, 3, response)
+    assert.deepEqual(flexible.toBuffer(), Buffer.from([0, 0, 0, 0, 2, 2, 0x74, 2, 0, 0, 0, 2, 0, 51, 0, 0, 0]))
+  })
+})
 
 describe('InitProducerId and FindCoordinator', () => {
   it('gives idempotent producers distinct ids at epoch 0 at every version', async () => {
