@@ -27,13 +27,13 @@ export const kafkajs = loadKafkajs()
 export const kafkajsMissing = kafkajs === null ? 'kafkajs not installed' : null
 export const confluentMissing = pythonMissing('confluent_kafka')
 
-export function kafka(bootstrap: string, clientId: string): KafkaJs.Kafka {
+export function kafka(bootstrap: string, clientId: string, retries = 20): KafkaJs.Kafka {
   assert.ok(kafkajs !== null)
   return new kafkajs.Kafka({
     clientId,
     brokers: [bootstrap],
     logLevel: kafkajs.logLevel.NOTHING,
-    retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 1000 },
+    retry: { retries, initialRetryTime: 50, maxRetryTime: retries > 5 ? 1000 : 200 },
   })
 }
 
