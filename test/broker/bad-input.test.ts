@@ -14,6 +14,7 @@ import { createLogger } from '../../src/common/log.ts'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
 import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
 import { decodeApiVersionsResponse, encodeApiVersionsRequest } from '../../src/protocol/generated/api-versions.ts'
+import { decodeCreateTopicsResponse, encodeCreateTopicsRequest } from '../../src/protocol/generated/create-topics.ts'
 import {
   decodeFindCoordinatorResponse,
   encodeFindCoordinatorRequest,
@@ -23,6 +24,7 @@ import { Reader } from '../../src/protocol/primitives/reader.ts'
 import type { Writer } from '../../src/protocol/primitives/writer.ts'
 import { encodeRecordBatch } from '../../src/protocol/records/records.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
+import { BrokerProcess } from '../helpers/broker-process.ts'
 import { produceRequest, readPartition, requestFrame, WireClient } from '../helpers/kafka-wire.ts'
 
 const TOPIC = 'bad-input'
@@ -527,6 +529,87 @@ describe('bad input', () => {
       acked.push({ topic: TOPIC, partition: 1, offset: p1!.baseOffset, value })
       c.close()
       await othersUnharmed()
+    })
+  })
+
+  describe('partition counts (Kafka: at most 10,000 partitions per CreateTopics request)', () => {
+    // Each case runs against its own broker process with a small heap, so that a broker which tries to
+    // build the partitions fails fast and alone, and is killed when the case ends.
+    const CASE = { timeout: 30_000 }
+
+    /** One CreateTopics request for several topics against `port`; each topic's error code. */
+    async function createMany(port: number, topics: [string, number][], validateOnly: boolean): Promise<number[]> {
+      const c = await WireClient.connect(port)
+      try {
+        const res = await c.request(
+          ApiKey.CreateTopics,
+          5,
+          (w) =>
+            encodeCreateTopicsRequest(w, 5, {
+              topics: topics.map(([name, numPartitions]) => ({
+                name,
+                numPartitions,
+                replicationFactor: 1,
+                assignments: [],
+                configs: [],
+              })),
+              timeoutMs: 30_000,
+              validateOnly,
+            }),
+          decodeCreateTopicsResponse,
+        )
+        return res.topics.map((t) => t.errorCode)
+      } finally {
+        c.close()
+      }
+    }
+
+    async function againstSmallBroker(
+      topics: [string, number][],
+      validateOnly: boolean,
+      expected: number[],
+    ): Promise<void> {
+      const p = await BrokerProcess.start({ nodeOptions: ['--max-old-space-size=256'] })
+      try {
+        const codes = await Promise.race([
+          createMany(p.port, topics, validateOnly).catch(() => null),
+          p.nextExit().then(() => null),
+        ])
+        assert.ok(codes !== null, `the broker died: ${p.stderr.join('').slice(0, 300)}`)
+        assert.deepEqual(codes, expected)
+        const c = await WireClient.connect(p.port)
+        const md = await c.metadata(topics.map(([name]) => name))
+        c.close()
+        for (const t of md.topics)
+          assert.equal(t.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${t.name} not created`)
+        assert.ok(p.isRunning)
+      } finally {
+        await p.kill()
+        await p.close()
+      }
+    }
+
+    it('a topic of 10,001 partitions gets POLICY_VIOLATION and is not created', CASE, async () => {
+      await againstSmallBroker([['too-many-partitions', 10_001]], false, [ErrorCode.POLICY_VIOLATION])
+    })
+
+    it(
+      'the limit is per request: 6,000 + 6,000 partitions (validate only) get POLICY_VIOLATION for both',
+      CASE,
+      async () => {
+        await againstSmallBroker(
+          [
+            ['six-thousand-a', 6000],
+            ['six-thousand-b', 6000],
+          ],
+          true,
+          [ErrorCode.POLICY_VIOLATION, ErrorCode.POLICY_VIOLATION],
+        )
+      },
+    )
+
+    it("2^31-1 partitions are refused at once instead of exhausting the broker's memory", CASE, async () => {
+      await againstSmallBroker([['int32-max-partitions', 0x7fffffff]], false, [ErrorCode.POLICY_VIOLATION])
     })
   })
 

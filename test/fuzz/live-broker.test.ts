@@ -408,7 +408,7 @@ describe('fuzzing a live broker process', () => {
   })
 
   it('logged only JSON lines and nothing at error level or above, and is still running', () => {
-    assert.ok(broker.isRunning)
+    assert.ok(broker.isRunning, `the broker process died: ${broker.stderr.join('').slice(0, 2000)}`)
     assert.deepEqual(broker.rawLines, [])
     assert.equal(broker.stderr.join(''), '')
     const errors = broker.logLines.filter((l) => typeof l['level'] === 'number' && l['level'] >= 50)

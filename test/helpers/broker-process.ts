@@ -16,12 +16,15 @@ export interface BrokerProcessOptions {
   /** A fixed port, so clients keep their bootstrap address across restarts. 0 picks one. */
   port?: number
   overrides?: Record<string, string>
+  /** Options for the node process itself, e.g. ['--max-old-space-size=256'] to make runaway memory fail fast. */
+  nodeOptions?: string[]
 }
 
 export class BrokerProcess {
   readonly dataDir: string
   readonly #ownsDir: boolean
   readonly #overrides: Record<string, string>
+  readonly #nodeOptions: string[]
   #port: number
   #child: ChildProcess | null = null
   /** Every log line the broker wrote, parsed. */
@@ -31,17 +34,24 @@ export class BrokerProcess {
   /** Everything the process wrote to stderr (a crash's stack trace lands here), across restarts. */
   readonly stderr: string[] = []
 
-  private constructor(dataDir: string, ownsDir: boolean, port: number, overrides: Record<string, string>) {
+  private constructor(
+    dataDir: string,
+    ownsDir: boolean,
+    port: number,
+    overrides: Record<string, string>,
+    nodeOptions: string[],
+  ) {
     this.dataDir = dataDir
     this.#ownsDir = ownsDir
     this.#port = port
     this.#overrides = overrides
+    this.#nodeOptions = nodeOptions
   }
 
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const ownsDir = options.dataDir === undefined
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'samsa-test-')))
-    const b = new BrokerProcess(dataDir, ownsDir, options.port ?? 0, options.overrides ?? {})
+    const b = new BrokerProcess(dataDir, ownsDir, options.port ?? 0, options.overrides ?? {}, options.nodeOptions ?? [])
     await b.#spawn()
     return b
   }
@@ -66,6 +76,7 @@ export class BrokerProcess {
 
   async #spawn(): Promise<void> {
     const args = [
+      ...this.#nodeOptions,
       CLI,
       'broker',
       '--data-dir',
@@ -107,6 +118,13 @@ export class BrokerProcess {
         }
       })
     })
+  }
+
+  /** Resolves when the running process exits, however it ends (at once when none is running). */
+  nextExit(): Promise<void> {
+    const child = this.#child
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+    return new Promise((resolve) => child.once('exit', () => resolve()))
   }
 
   /** SIGTERM and wait: the graceful path (checkpoints, clean-shutdown marker). */

@@ -37,7 +37,17 @@ import json, logging, sys, time
 from kafka import KafkaConsumer, TopicPartition
 a = json.load(sys.stdin)
 
-# kafka-python 2.0.2 only logs a Fetch error code it does not know, and fetches again forever: fail fast.
+# kafka-python 2.0.2 only logs a Fetch error code it does not know, and fetches again forever: fail fast,
+# naming the codes.
+import kafka.errors as Errors
+unknown_codes = set()
+known_for_code = Errors.for_code
+def for_code(code):
+    error = known_for_code(code)
+    if error is Errors.UnknownError and code != -1: unknown_codes.add(code)
+    return error
+Errors.for_code = for_code
+
 class FetchErrors(logging.Handler):
     count = 0
     def emit(self, record):
@@ -54,8 +64,8 @@ deadline = time.time() + 120
 while len(out) < a['count'] and time.time() < deadline:
     batch = c.poll(timeout_ms=500)
     if not batch and FetchErrors.count >= 20:
-        raise SystemExit('kafka-python got %d Fetch errors it does not know (see the broker log); %d records read'
-                         % (FetchErrors.count, len(out)))
+        raise SystemExit('the broker answered Fetch v4 with error codes %s (unknown to kafka-python) %d times; '
+                         '%d records read' % (sorted(unknown_codes), FetchErrors.count, len(out)))
     for tp, msgs in batch.items():
         FetchErrors.count = 0
         for m in msgs:
