@@ -25,7 +25,7 @@ const PRESETS = {
 
 const HELP = `usage: npm run bench -- [options]
 
-  --quick               ~2 min: 3 runs of ~1.5 s per cell, 3 limit runs
+  --quick               ~1.5 min: 3 runs of ~1.5 s per cell, 3 limit runs (default: ~7 min, 5 runs of ~5 s)
   --full                5 runs of ~10 s per cell, plus acks=all and batch.size=16 KiB rows
   --runs N              measured runs per cell (after one discarded warm-up)
   --seconds S           target length of one produce run
