@@ -6,6 +6,7 @@ import { registerConsumeCommand } from './commands/consume.ts'
 import { registerGroupsCommand } from './commands/groups.ts'
 import { registerProduceCommand } from './commands/produce.ts'
 import { registerTopicsCommand } from './commands/topics.ts'
+import { registerTransactionsCommand } from './commands/transactions.ts'
 
 const program = new Command()
 program.name('samsa').description('Samsa: a Kafka-compatible event streaming platform for Node.js').version('0.1.0')
@@ -15,6 +16,7 @@ registerGroupsCommand(program)
 registerConfigsCommand(program)
 registerProduceCommand(program)
 registerConsumeCommand(program)
+registerTransactionsCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`samsa: ${err instanceof Error ? err.message : String(err)}`)
