@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import type { BufferPool } from '../common/buffer-pool.ts'
 import type { Logger } from '../common/log.ts'
 import type { Scheduler } from '../common/scheduler.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
   inFlightRequestsMax: number
   /** connections.max.idle.ms */
   idleMsMax: number
+  /** Reusable buffers for large Produce frames that arrive split over several socket reads. */
+  framePool?: BufferPool
   onClose: (connection: Connection) => void
 }
 
@@ -41,6 +44,8 @@ interface ResponseSlot {
 }
 
 const FRAME_SIZE_BYTES = 4
+/** Produce frames at least this large are assembled in pooled buffers (smaller ones are cheap to allocate). */
+const POOLED_FRAME_BYTES_MIN = 64 * 1024
 
 /**
  * One client connection: frames requests (int32 size prefix), decodes headers, hands requests to their
@@ -138,23 +143,46 @@ export class Connection {
         this.#frameSize = size
       }
       if (this.#chunkBytes < this.#frameSize) return
-      const frame = this.#take(this.#frameSize)
+      const size = this.#frameSize
       this.#frameSize = -1
-      this.#onFrame(frame)
+      // A large Produce frame spread over several reads is assembled in a recycled buffer, returned to
+      // the pool once the request is answered (the log has written its batches by then).
+      const pool = this.#o.framePool
+      if (
+        pool !== undefined &&
+        size >= POOLED_FRAME_BYTES_MIN &&
+        this.#chunks[0]!.length < size &&
+        this.#peekApiKey() === ApiKey.Produce
+      ) {
+        const pooled = pool.acquire(size)
+        this.#onFrame(this.#take(size, pooled.bytes), pooled.release)
+      } else {
+        this.#onFrame(this.#take(size))
+      }
     }
   }
 
-  /** Removes and returns the next n bytes, without copying when they lie in one chunk. */
-  #take(n: number): Buffer {
+  /** The API key at the start of the buffered frame (its first two bytes, possibly split over chunks). */
+  #peekApiKey(): number {
     const first = this.#chunks[0]!
-    if (first.length >= n) {
+    if (first.length >= 2) return first.readInt16BE(0)
+    return (((first[0]! << 8) | this.#chunks[1]![0]!) << 16) >> 16
+  }
+
+  /**
+   * Removes and returns the next n bytes, without copying when they lie in one chunk (and no `into`
+   * buffer is given); otherwise copies them into `into` or a new buffer.
+   */
+  #take(n: number, into?: Buffer): Buffer {
+    const first = this.#chunks[0]!
+    if (first.length >= n && into === undefined) {
       const out = first.subarray(0, n)
       if (first.length === n) this.#chunks.shift()
       else this.#chunks[0] = first.subarray(n)
       this.#chunkBytes -= n
       return out
     }
-    const out = Buffer.allocUnsafe(n)
+    const out = into ?? Buffer.allocUnsafe(n)
     let filled = 0
     while (filled < n) {
       const c = this.#chunks[0]!
@@ -185,29 +213,35 @@ export class Connection {
     }
   }
 
-  #onFrame(frame: Buffer): void {
+  #onFrame(frame: Buffer, release?: () => void): void {
     const r = new Reader(frame)
     let header: RequestHeader
     try {
       header = readRequestHeader(r)
     } catch (err) {
+      release?.()
       this.close(`malformed request header: ${(err as Error).message}`)
       return
     }
+    if (!this.#serveFrame(r, header, release)) release?.()
+  }
+
+  /** Serves a decoded frame; returns false (having closed the connection) when it cannot be served. */
+  #serveFrame(r: Reader, header: RequestHeader, release?: () => void): boolean {
     const handler = this.#o.dispatcher.handlerFor(header.apiKey)
     if (handler === undefined) {
       this.close(`unknown API key ${header.apiKey}`)
-      return
+      return false
     }
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       if (header.apiKey === ApiKey.ApiVersions) {
         this.#answerUnsupportedApiVersions(header, handler)
-        return
+        return false
       }
       this.close(
         `unsupported version ${header.apiVersion} of ${handler.name} (serving ${handler.minVersion}-${handler.maxVersion})`,
       )
-      return
+      return false
     }
     let request: unknown
     try {
@@ -215,9 +249,10 @@ export class Connection {
       request = handler.decodeRequest(r, header.apiVersion)
     } catch (err) {
       this.close(`malformed ${handler.name} v${header.apiVersion} request: ${(err as Error).message}`)
-      return
+      return false
     }
-    this.#serve(header, handler, request)
+    this.#serve(header, handler, request, release)
+    return true
   }
 
   /**
@@ -243,7 +278,7 @@ export class Connection {
     this.#flush()
   }
 
-  #serve(header: RequestHeader, handler: AnyApiHandler, request: unknown): void {
+  #serve(header: RequestHeader, handler: AnyApiHandler, request: unknown, releaseFrame?: () => void): void {
     const slot: ResponseSlot = { header, done: false, frame: null }
     this.#slots.push(slot)
     this.#inFlight++
@@ -273,6 +308,8 @@ export class Connection {
         return handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, header.apiVersion)
       })
       .then((response: unknown) => {
+        // The request is answered: nothing refers to its frame any more.
+        releaseFrame?.()
         this.#inFlight--
         if (this.#closed) return
         if (response !== NO_RESPONSE) {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import type { BufferPool } from '../common/buffer-pool.ts'
 import type { Logger } from '../common/log.ts'
 import type { Scheduler } from '../common/scheduler.ts'
 import { Connection } from './connection.ts'
@@ -16,6 +17,8 @@ export interface ListenerOptions {
   requestMaxBytes: number
   inFlightRequestsMax: number
   idleMsMax: number
+  /** Shared by the listener's connections for large Produce frames. */
+  framePool?: BufferPool
 }
 
 /** One listener (`NAME://host:port`): accepts connections and owns them until they close. */
@@ -72,6 +75,7 @@ export class Listener {
       requestMaxBytes: this.#o.requestMaxBytes,
       inFlightRequestsMax: this.#o.inFlightRequestsMax,
       idleMsMax: this.#o.idleMsMax,
+      ...(this.#o.framePool !== undefined ? { framePool: this.#o.framePool } : {}),
       onClose: (c) => this.#connections.delete(c),
     })
     this.#connections.add(connection)

@@ -5,6 +5,7 @@ import { HANDLERS } from '../broker/handlers/index.ts'
 import { writeTxnMarkers } from '../broker/handlers/write-txn-markers.ts'
 import { Listener } from '../broker/listener.ts'
 import type { BrokerServices } from '../broker/services.ts'
+import { BufferPool } from '../common/buffer-pool.ts'
 import { createLogger, type Logger } from '../common/log.ts'
 import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
@@ -234,6 +235,7 @@ export class BrokerNode {
       logManager,
       txnCoordinator,
     }
+    const framePool = new BufferPool()
     const listeners = config.listeners.map(
       (l) =>
         new Listener({
@@ -247,6 +249,7 @@ export class BrokerNode {
           requestMaxBytes: config.getInt('socket.request.max.bytes'),
           inFlightRequestsMax: config.getInt('queued.max.requests'),
           idleMsMax: config.getLong('connections.max.idle.ms'),
+          framePool,
         }),
     )
     for (const l of listeners) await l.listen()
