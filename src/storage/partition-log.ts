@@ -1047,6 +1047,7 @@ export class PartitionLog {
     await this.#producerState.txnIndexes.replaceSegments(
       base,
       replaced.map((s) => s.baseOffset),
+      group.abortedTransactions,
     )
     await Promise.all(replaced.map((s) => this.#deleteSegmentLater(s)))
     await hooks.afterReplacedDeleted?.()

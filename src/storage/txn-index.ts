@@ -308,20 +308,26 @@ export class TransactionIndexes {
 
   /**
    * A cleaner swap replaced the segments at `replacedBases` (the first of which is `newBase`) by one
-   * segment: its index holds every entry of theirs (Kafka keeps the aborted transactions of a cleaned
-   * segment in its index). The merged file replaces the first one atomically before the others go.
+   * segment whose index holds `retained`: the aborted transactions whose ABORT marker the cleaner kept
+   * (Kafka's cleanedIndex; an entry without its marker would make consumers drop later committed batches
+   * of that producer). The new file replaces the first one atomically before the others go.
    */
-  async replaceSegments(newBase: number, replacedBases: readonly number[]): Promise<void> {
+  async replaceSegments(
+    newBase: number,
+    replacedBases: readonly number[],
+    retained: readonly AbortedTxn[],
+  ): Promise<void> {
     const replaced = new Set(replacedBases)
     const old = this.#indexes.filter((i) => replaced.has(i.baseOffset))
-    if (old.length === 0) return
     await Promise.all(old.map((i) => i.idle()))
-    const merged = old.flatMap((i) => [...i.entries]).sort((a, b) => a.lastOffset - b.lastOffset)
-    await writeFileAtomic(txnIndexFilePath(this.#dir, newBase), encodeAbortedTxns(merged))
+    const entries = [...retained].sort((a, b) => a.lastOffset - b.lastOffset)
+    if (entries.length > 0) await writeFileAtomic(txnIndexFilePath(this.#dir, newBase), encodeAbortedTxns(entries))
+    else await fs.promises.rm(txnIndexFilePath(this.#dir, newBase), { force: true })
     this.#indexes = this.#indexes.filter((i) => !replaced.has(i.baseOffset))
-    const fresh = new TransactionIndex(this.#dir, newBase, merged)
-    this.#indexes.push(fresh)
-    this.#indexes.sort((a, b) => a.baseOffset - b.baseOffset)
+    if (entries.length > 0) {
+      this.#indexes.push(new TransactionIndex(this.#dir, newBase, entries))
+      this.#indexes.sort((a, b) => a.baseOffset - b.baseOffset)
+    }
     await Promise.all(old.filter((i) => i.baseOffset !== newBase).map((i) => i.delete(true)))
     await Promise.all(old.filter((i) => i.baseOffset === newBase).map((i) => i.forget()))
   }

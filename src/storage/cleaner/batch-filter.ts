@@ -11,7 +11,7 @@ import {
   batchBaseTimestamp,
   batchCompression,
   batchIsControl,
-  batchIsTransactional,
+  batchLastOffsetDelta,
   batchMaxTimestamp,
   batchRecordCount,
   batchSize,
@@ -29,11 +29,14 @@ import { RecordCursor, sizeOfZigZag, writeZigZag } from './record-cursor.ts'
  * delete.retention.ms (attributes bit 6, stored as baseTimestamp); a later cleaning after that time
  * removes it. Records without a key are removed (Kafka rejects them at produce time on compacted topics).
  *
- * Kept whole, never modified: control batches and transactional batches (transaction state is not
- * tracked yet, so an aborted write must neither be dropped nor supersede committed data). A batch whose
- * records all stay and needs no new horizon is kept byte for byte; otherwise it is rebuilt with the
- * retained records at their original offsets (gaps preserved), in its own codec, with its producer
- * fields, and a new CRC.
+ * Transactions (segment-cleaner.ts decides with transaction-metadata.ts, as Kafka's LogCleaner): a
+ * batch of an aborted transaction loses every record; a marker keeps its record until its delete horizon
+ * passed (it gets one once its transaction is gone); the batch holding an active producer's last
+ * sequence or epoch stays even when emptied (an empty header, as Kafka's writeEmptyHeader). Committed
+ * transactional records are compacted like any other. A batch whose records all stay and needs no new
+ * horizon is kept byte for byte; otherwise it is rebuilt with the retained records at their original
+ * offsets (gaps preserved) and, as Kafka keeps them for v2 batches, its base offset and last offset delta
+ * (so the producer's sequence range stays right), in its own codec, with its producer fields and a new CRC.
  */
 
 export interface FilterContext {
@@ -45,6 +48,18 @@ export interface FilterContext {
   /** Decompressed bytes allowed per batch. */
   readonly decompressedBytesMax: number
 }
+
+/** What the transaction state says of a batch (Kafka's BatchRetentionResult). */
+export interface BatchRetention {
+  /** Every record goes: an aborted transaction's batch, or a marker past its delete horizon. */
+  readonly discardRecords: boolean
+  /** The batch stays, emptied if need be: it holds an active producer's last sequence or epoch. */
+  readonly retainEmpty: boolean
+  /** A marker whose transaction is gone: it gets a delete horizon, after which it may go. */
+  readonly markerForEmptyTxn: boolean
+}
+
+export const RETAIN_RECORDS: BatchRetention = { discardRecords: false, retainEmpty: false, markerForEmptyTxn: false }
 
 export const FilterOutcome = { Keep: 'keep', Drop: 'drop', Rewrite: 'rewrite' } as const
 export type FilterOutcome = (typeof FilterOutcome)[keyof typeof FilterOutcome]
@@ -75,11 +90,6 @@ export function batchDeleteHorizonMs(buf: Buffer, pos: number): number {
   return (batchAttributes(buf, pos) & Attributes.DeleteHorizon) !== 0 ? batchBaseTimestamp(buf, pos) : NO_HORIZON
 }
 
-/** Control and transactional batches are never used for the map nor modified. */
-export function isProtectedBatch(buf: Buffer, pos: number): boolean {
-  return batchIsControl(buf, pos) || batchIsTransactional(buf, pos)
-}
-
 interface RetainedRecord {
   readonly timestamp: number
   readonly offset: number
@@ -94,13 +104,21 @@ interface Retained {
   hasTombstones: boolean
 }
 
-export function filterBatch(buf: Buffer, pos: number, ctx: FilterContext): FilterResult {
+export function filterBatch(
+  buf: Buffer,
+  pos: number,
+  ctx: FilterContext,
+  retention: BatchRetention = RETAIN_RECORDS,
+): FilterResult {
   const count = batchRecordCount(buf, pos)
-  if (isProtectedBatch(buf, pos) || count === 0) {
-    return result(FilterOutcome.Keep, null, count, 0, batchDeleteHorizonMs(buf, pos), false)
-  }
-  const section = recordsSection(buf, pos, ctx.decompressedBytesMax)
   const horizon = batchDeleteHorizonMs(buf, pos)
+  if (retention.discardRecords || count === 0) {
+    if (!retention.retainEmpty) return result(FilterOutcome.Drop, null, 0, count, NO_HORIZON, false)
+    if (count === 0) return result(FilterOutcome.Keep, null, 0, 0, horizon, false)
+    return result(FilterOutcome.Rewrite, emptyBatch(buf, pos), 0, count, NO_HORIZON, false)
+  }
+  const control = batchIsControl(buf, pos)
+  const section = recordsSection(buf, pos, ctx.decompressedBytesMax)
   const retainDeletes = horizon === NO_HORIZON || ctx.nowMs < horizon
   const baseOffset = batchBaseOffset(buf, pos)
   const baseTimestamp = batchBaseTimestamp(buf, pos)
@@ -108,9 +126,12 @@ export function filterBatch(buf: Buffer, pos: number, ctx: FilterContext): Filte
   const cursor = new RecordCursor(section, 0, section.length, count)
   while (cursor.next()) {
     const offset = baseOffset + cursor.offsetDelta
-    if (!cursor.hasKey || offset < ctx.logStartOffset) continue
-    if (offset < ctx.map.get(section, cursor.keyStart, cursor.keyEnd)) continue
-    if (cursor.valueIsNull && !retainDeletes) continue
+    // A marker's record stays until the whole batch may go (decided above).
+    if (!control) {
+      if (!cursor.hasKey || offset < ctx.logStartOffset) continue
+      if (offset < ctx.map.get(section, cursor.keyStart, cursor.keyEnd)) continue
+      if (cursor.valueIsNull && !retainDeletes) continue
+    }
     kept.records.push({
       timestamp: baseTimestamp + cursor.timestampDelta,
       offset,
@@ -118,12 +139,15 @@ export function filterBatch(buf: Buffer, pos: number, ctx: FilterContext): Filte
       tailStart: cursor.tailStart,
       tailEnd: cursor.recordEnd,
     })
-    if (cursor.valueIsNull) kept.hasTombstones = true
+    if (cursor.valueIsNull && !control) kept.hasTombstones = true
   }
   const retained = kept.records.length
   const removed = count - retained
-  if (retained === 0) return result(FilterOutcome.Drop, null, 0, removed, NO_HORIZON, false)
-  const needHorizon = kept.hasTombstones && horizon === NO_HORIZON
+  if (retained === 0) {
+    if (retention.retainEmpty) return result(FilterOutcome.Rewrite, emptyBatch(buf, pos), 0, removed, NO_HORIZON, false)
+    return result(FilterOutcome.Drop, null, 0, removed, NO_HORIZON, false)
+  }
+  const needHorizon = (kept.hasTombstones || (control && retention.markerForEmptyTxn)) && horizon === NO_HORIZON
   if (removed === 0 && !needHorizon) return result(FilterOutcome.Keep, null, count, 0, horizon, kept.hasTombstones)
   const newHorizon = needHorizon ? ctx.nowMs + ctx.deleteRetentionMs : horizon
   const rebuilt = rebuildBatch(buf, pos, section, kept, newHorizon)
@@ -142,20 +166,22 @@ function result(
 }
 
 /**
- * A new batch holding the retained records of the batch at `pos`: base offset = the first retained
- * record's, offsets and timestamps re-expressed as deltas (baseTimestamp = the delete horizon when there
- * is one), key, value and headers copied verbatim.
+ * A new batch holding the retained records of the batch at `pos`: the original base offset and last
+ * offset delta (Kafka's buildRetainedRecordsInto keeps both for v2 batches, so the producer's last
+ * sequence still maps to the batch's last offset), offsets and timestamps re-expressed as deltas
+ * (baseTimestamp = the delete horizon when there is one), key, value and headers copied verbatim.
  */
 function rebuildBatch(buf: Buffer, pos: number, section: Buffer, kept: Retained, horizonMs: number): Buffer {
   const records = kept.records
   const first = records[0]!
+  const baseOffset = batchBaseOffset(buf, pos)
   const baseTimestamp = horizonMs !== NO_HORIZON ? horizonMs : first.timestamp
   let maxTimestamp = -1
   let bytes = 0
   const bodies: number[] = []
   for (const r of records) {
     const body =
-      1 + sizeOfZigZag(r.timestamp - baseTimestamp) + sizeOfZigZag(r.offset - first.offset) + (r.tailEnd - r.tailStart)
+      1 + sizeOfZigZag(r.timestamp - baseTimestamp) + sizeOfZigZag(r.offset - baseOffset) + (r.tailEnd - r.tailStart)
     bodies.push(body)
     bytes += sizeOfZigZag(body) + body
     if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp
@@ -166,20 +192,41 @@ function rebuildBatch(buf: Buffer, pos: number, section: Buffer, kept: Retained,
     p = writeZigZag(out, p, bodies[i]!)
     out[p++] = r.attributes
     p = writeZigZag(out, p, r.timestamp - baseTimestamp)
-    p = writeZigZag(out, p, r.offset - first.offset)
+    p = writeZigZag(out, p, r.offset - baseOffset)
     p += section.copy(out, p, r.tailStart, r.tailEnd)
   }
   const codec = batchCompression(buf, pos) as CompressionType
   const payload = codec === CompressionType.None ? out : compress(codec, out)
   if (batchTimestampType(buf, pos) === TimestampType.LogAppendTime) maxTimestamp = batchMaxTimestamp(buf, pos)
   return writeHeader(buf, pos, payload, {
-    baseOffset: first.offset,
-    lastOffsetDelta: records.at(-1)!.offset - first.offset,
+    baseOffset,
+    lastOffsetDelta: batchLastOffsetDelta(buf, pos),
     baseTimestamp,
     maxTimestamp,
     count: records.length,
     horizon: horizonMs !== NO_HORIZON,
   })
+}
+
+/**
+ * The batch at `pos` without records (Kafka's writeEmptyHeader): same base offset, last offset delta,
+ * producer fields, transactional and control flags; no codec, no delete horizon; both timestamps = its
+ * max timestamp.
+ */
+function emptyBatch(buf: Buffer, pos: number): Buffer {
+  const maxTimestamp = batchMaxTimestamp(buf, pos)
+  const out = writeHeader(buf, pos, Buffer.alloc(0), {
+    baseOffset: batchBaseOffset(buf, pos),
+    lastOffsetDelta: batchLastOffsetDelta(buf, pos),
+    baseTimestamp: maxTimestamp,
+    maxTimestamp,
+    count: 0,
+    horizon: false,
+  })
+  const attributes = batchAttributes(out, 0) & ~(Attributes.CompressionMask | Attributes.DeleteHorizon)
+  out.writeInt16BE(attributes, BATCH_ATTRIBUTES_OFFSET)
+  out.writeUInt32BE(crc32c(out.subarray(BATCH_ATTRIBUTES_OFFSET)), BATCH_CRC_OFFSET)
+  return out
 }
 
 interface HeaderFields {

@@ -14,6 +14,7 @@ import {
   topicPartitionKey,
 } from '../log-file-names.ts'
 import type { PartitionLog, SwapHooks } from '../partition-log.ts'
+import { lastDataOffsetOf } from '../producer-state.ts'
 import type { Segment } from '../segment.ts'
 import { CleanerThread } from './cleaner-thread.ts'
 import type { CleanedGroup, CleanJob, CleanStats } from './segment-cleaner.ts'
@@ -270,7 +271,8 @@ export class LogCleaner {
       if (ts > 0 && ts < earliestDirtyBatchMs) earliestDirtyBatchMs = ts
       if (s.baseOffset >= firstUncleanable) continue
       const tooYoung = config.minCompactionLagMs > 0 && s.largestTimestamp > nowMs - config.minCompactionLagMs
-      if (nextOf(i) > log.highWatermark || tooYoung) firstUncleanable = s.baseOffset
+      // Kafka: nothing at or above the last stable offset (an open transaction) is cleaned.
+      if (nextOf(i) > log.lastStableOffset || tooYoung) firstUncleanable = s.baseOffset
     }
     firstUncleanable = Math.max(firstUncleanable, firstDirty)
     let cleanBytes = 0
@@ -378,6 +380,14 @@ export class LogCleaner {
       ioBufferBytes: cleaner.ioBufferBytes,
       ioBytesPerSecondMax: cleaner.ioBytesPerSecondMax / Math.max(1, cleaner.threads),
       decompressedBytesMax: DECOMPRESSED_BYTES_MAX,
+      abortedTransactions: log.producerState.txnIndexes
+        .allAbortedTxns()
+        .filter((t) => t.lastOffset >= log.logStartOffset && t.firstOffset < ltc.firstUncleanableOffset),
+      activeProducers: log.activeProducers().map((p) => ({
+        producerId: p.producerId,
+        lastDataOffset: lastDataOffsetOf(p),
+        producerEpoch: p.producerEpoch,
+      })),
     }
   }
 

@@ -4,17 +4,30 @@ import {
   BATCH_HEADER_BYTES,
   BATCH_LOG_OVERHEAD,
   batchBaseOffset,
+  batchIsControl,
   batchLastOffsetDelta,
   batchMagic,
   batchRecordCount,
   batchSize,
   isBatchCrcValid,
 } from '../../protocol/records/record-batch.ts'
-import { batchDeleteHorizonMs, FilterOutcome, filterBatch, isProtectedBatch, recordsSection } from './batch-filter.ts'
+import {
+  type BatchRetention,
+  batchDeleteHorizonMs,
+  FilterOutcome,
+  filterBatch,
+  recordsSection,
+} from './batch-filter.ts'
 import { CleanedSegmentWriter, removeCleanedFiles } from './cleaned-segment-writer.ts'
 import { OffsetMap } from './offset-map.ts'
 import { RecordCursor } from './record-cursor.ts'
 import { Throttler } from './throttler.ts'
+import {
+  CleanedTransactionMetadata,
+  type CleanerAbortedTxn,
+  isLastRecordOfProducer,
+  type ProducerLastRecord,
+} from './transaction-metadata.ts'
 
 /**
  * One cleaning round of one log (Kafka's Cleaner.doClean), run inside the cleaner worker thread with
@@ -56,6 +69,10 @@ export interface CleanJob {
   readonly ioBytesPerSecondMax: number
   /** Largest decompressed records section accepted per batch. */
   readonly decompressedBytesMax: number
+  /** The aborted transactions of the segments (their `.txnindex` entries). */
+  readonly abortedTransactions: readonly CleanerAbortedTxn[]
+  /** Each active producer's last batch, kept so its sequence and epoch survive cleaning. */
+  readonly activeProducers: readonly ProducerLastRecord[]
 }
 
 export interface CleanedGroup {
@@ -72,6 +89,8 @@ export interface CleanedGroup {
   readonly timeIndex: Uint8Array
   /** Latest delete horizon of a batch still holding tombstones, -1 when none. */
   readonly latestDeleteHorizonMs: number
+  /** The aborted transactions whose ABORT marker stays: the cleaned segment's `.txnindex`. */
+  readonly abortedTransactions: readonly CleanerAbortedTxn[]
 }
 
 export interface CleanStats {
@@ -145,12 +164,22 @@ export function forEachBatchInFile(
 export function buildOffsetMap(job: CleanJob, map: OffsetMap, throttler: Throttler, stats: CleanStats): number {
   let endOffset = job.firstUncleanableOffset
   let full = false
-  for (const segment of job.segments) {
+  // Kafka's buildOffsetMap: aborted transactions' records never enter the map, committed ones do.
+  const txns = new CleanedTransactionMetadata()
+  const dirty = job.segments.filter((s) => s.nextOffset > job.firstDirtyOffset)
+  const from = dirty[0]?.baseOffset ?? job.firstDirtyOffset
+  txns.addAbortedTransactions(
+    job.abortedTransactions.filter((t) => t.lastOffset >= from && t.firstOffset < job.firstUncleanableOffset),
+  )
+  for (const segment of dirty) {
     if (full) break
-    if (segment.nextOffset <= job.firstDirtyOffset) continue
     forEachBatchInFile(segment, job.ioBufferBytes, throttler, stats, (buf, pos) => {
       const last = batchBaseOffset(buf, pos) + batchLastOffsetDelta(buf, pos)
-      if (last < job.firstDirtyOffset || isProtectedBatch(buf, pos)) return false
+      if (batchIsControl(buf, pos)) {
+        txns.onControlBatchRead(buf, pos)
+        return false
+      }
+      if (txns.onBatchRead(buf, pos) || last < job.firstDirtyOffset) return false
       if (map.size + batchRecordCount(buf, pos) > map.keysMax) {
         full = true
         endOffset = Math.max(job.firstDirtyOffset, batchBaseOffset(buf, pos))
@@ -216,6 +245,8 @@ export function cleanGroup(
   const baseOffset = group[0]!.baseOffset
   const writer = new CleanedSegmentWriter(job.dir, baseOffset, job, throttler, stats)
   let latestDeleteHorizonMs = -1
+  const txns = new CleanedTransactionMetadata()
+  const producers = new Map(job.activeProducers.map((p) => [p.producerId, p]))
   const ctx = {
     map,
     nowMs: job.nowMs,
@@ -225,8 +256,11 @@ export function cleanGroup(
   }
   try {
     for (const segment of group) {
+      txns.addAbortedTransactions(
+        job.abortedTransactions.filter((t) => t.lastOffset >= segment.baseOffset && t.firstOffset < segment.nextOffset),
+      )
       forEachBatchInFile(segment, job.ioBufferBytes, throttler, stats, (buf, pos) => {
-        const r = filterBatch(buf, pos, ctx)
+        const r = filterBatch(buf, pos, ctx, batchRetention(buf, pos, txns, producers, job.nowMs))
         stats.recordsRetained += r.recordsRetained
         stats.recordsRemoved += r.recordsRemoved
         if (r.outcome === FilterOutcome.Keep) writer.append(buf, pos)
@@ -251,11 +285,34 @@ export function cleanGroup(
       offsetIndex: facts.offsetIndex,
       timeIndex: facts.timeIndex,
       latestDeleteHorizonMs,
+      abortedTransactions: txns.retainedAborted,
     }
   } catch (err) {
     writer.abandon()
     removeCleanedFiles(job.dir, baseOffset)
     throw err
+  }
+}
+
+/**
+ * Kafka's checkBatchRetention: a marker may go once its transaction is gone and its delete horizon
+ * passed; an aborted transaction's batch goes; an active producer's last batch stays, emptied if need be.
+ */
+function batchRetention(
+  buf: Buffer,
+  pos: number,
+  txns: CleanedTransactionMetadata,
+  producers: ReadonlyMap<number, ProducerLastRecord>,
+  nowMs: number,
+): BatchRetention {
+  const control = batchIsControl(buf, pos)
+  const canDiscard = control ? txns.onControlBatchRead(buf, pos) : txns.onBatchRead(buf, pos)
+  const horizon = batchDeleteHorizonMs(buf, pos)
+  const discardRecords = control ? canDiscard && horizon >= 0 && horizon <= nowMs : canDiscard
+  return {
+    discardRecords,
+    retainEmpty: isLastRecordOfProducer(buf, pos, producers),
+    markerForEmptyTxn: control && canDiscard,
   }
 }
 
