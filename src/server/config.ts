@@ -215,6 +215,13 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     validate: atLeast(1),
   },
   {
+    name: 'log.initial.task.delay.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'Delay before the first retention and checkpoint tasks after start-up (Kafka internal config).',
+    validate: atLeast(0),
+  },
+  {
     name: 'log.index.interval.bytes',
     type: 'int',
     default: '4096',
