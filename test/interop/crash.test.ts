@@ -123,7 +123,7 @@ async function readLog(port: number, acked: Acked[] = []): Promise<Map<number, S
       )
     }
     assert.equal(records.length, highWatermark, `partition ${p}: one record per offset up to the high watermark`)
-    records.forEach((r, i) => assert.equal(r.offset, i, `partition ${p}: offsets dense and monotonic`))
+    for (const [i, r] of records.entries()) assert.equal(r.offset, i, `partition ${p}: offsets dense and monotonic`)
     out.set(p, records)
   }
   return out
