@@ -44,6 +44,8 @@ interface ResponseSlot {
 }
 
 const FRAME_SIZE_BYTES = 4
+/** api_key, api_version and correlation_id: no request is shorter (Kafka closes such a connection too). */
+const REQUEST_HEADER_BYTES_MIN = 8
 /** Produce frames at least this large are assembled in pooled buffers (smaller ones are cheap to allocate). */
 const POOLED_FRAME_BYTES_MIN = 64 * 1024
 
@@ -136,8 +138,10 @@ export class Connection {
       if (this.#frameSize < 0) {
         if (this.#chunkBytes < FRAME_SIZE_BYTES) return
         const size = this.#take(FRAME_SIZE_BYTES).readInt32BE(0)
-        if (size < 0 || size > this.#o.requestMaxBytes) {
-          this.close(`request size ${size} outside 0..${this.#o.requestMaxBytes} (socket.request.max.bytes)`)
+        if (size < REQUEST_HEADER_BYTES_MIN || size > this.#o.requestMaxBytes) {
+          this.close(
+            `request size ${size} outside ${REQUEST_HEADER_BYTES_MIN}..${this.#o.requestMaxBytes} (a request header..socket.request.max.bytes)`,
+          )
           return
         }
         this.#frameSize = size

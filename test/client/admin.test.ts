@@ -114,6 +114,13 @@ describe('Admin against an embedded broker', () => {
     await assert.rejects(admin.createPartitions('admin-b', 3), kafkaError('INVALID_PARTITIONS', 'admin-b'))
   })
 
+  it('refuses adding more than 10,000 partitions in one request (POLICY_VIOLATION) and adds none', async () => {
+    await assert.rejects(admin.createPartitions('admin-b', 10_005), kafkaError('POLICY_VIOLATION'))
+    await assert.rejects(admin.createPartitions('admin-b', 0x7fffffff), kafkaError('POLICY_VIOLATION'))
+    const [b] = await admin.describeTopics(['admin-b'])
+    assert.equal(b!.partitions.length, 4)
+  })
+
   it('describes topic and broker configs with source, default flag and synonyms', async () => {
     const [topic] = await admin.describeConfigs([
       { type: 'topic', name: 'admin-a', keys: ['retention.ms', 'cleanup.policy'] },

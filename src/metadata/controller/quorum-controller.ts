@@ -21,6 +21,14 @@ import {
 } from './config-control.ts'
 import { placeReplicas, validateAssignment } from './replica-placement.ts'
 
+/**
+ * Partitions one CreateTopics or CreatePartitions request may create (Kafka's
+ * ReplicationControlManager.MAX_PARTITIONS_PER_BATCH); beyond it the request gets POLICY_VIOLATION
+ * before anything is allocated, so a count like 2^31-1 cannot exhaust the controller's memory.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000
+const EXCESSIVE_PARTITIONS_MESSAGE = 'Excessively large number of partitions per request.'
+
 /** The broker settings the controller consults (a view of the broker configuration). */
 export interface ControllerConfig {
   readonly defaultNumPartitions: number
@@ -144,6 +152,16 @@ export class QuorumController {
       const results: CreateTopicResult[] = []
       const seen = new Map<string, number>()
       for (const t of topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1)
+      if (totalPartitionsRequested(topics, this.#o.config().defaultNumPartitions) > MAX_PARTITIONS_PER_REQUEST) {
+        return topics.map((t) => ({
+          name: t.name,
+          topicId: '',
+          errorCode: ErrorCode.POLICY_VIOLATION,
+          errorMessage: EXCESSIVE_PARTITIONS_MESSAGE,
+          numPartitions: -1,
+          replicationFactor: -1,
+        }))
+      }
       const creating = new Set<string>()
       for (const topic of topics) {
         const result: CreateTopicResult = {
@@ -314,12 +332,14 @@ export class QuorumController {
       const image = this.#o.image()
       const records: MetadataRecord[] = []
       const results: TopicErrorResult[] = []
+      let added = 0
       for (const t of topics) {
         const result: TopicErrorResult = { name: t.name, errorCode: 0, errorMessage: null }
         results.push(result)
         try {
-          const added = this.#createPartitionRecords(image, t)
-          if (!validateOnly) records.push(...added)
+          const partitionRecords = this.#createPartitionRecords(image, t, added)
+          added += partitionRecords.length
+          if (!validateOnly) records.push(...partitionRecords)
         } catch (err) {
           if (!(err instanceof KafkaProtocolError)) throw err
           result.errorCode = err.errorCode
@@ -331,7 +351,11 @@ export class QuorumController {
     })
   }
 
-  #createPartitionRecords(image: MetadataImage, t: CreatePartitionsRequestCreatePartitionsTopic): MetadataRecord[] {
+  #createPartitionRecords(
+    image: MetadataImage,
+    t: CreatePartitionsRequestCreatePartitionsTopic,
+    addedSoFar: number,
+  ): MetadataRecord[] {
     const topic = image.topics.getTopic(t.name)
     if (topic === undefined)
       throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`)
@@ -347,6 +371,8 @@ export class QuorumController {
       throw new KafkaProtocolError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
     const rf = topic.partitions.get(0)?.replicas.length ?? 1
     const adding = t.count - current
+    if (adding > MAX_PARTITIONS_PER_REQUEST - addedSoFar)
+      throw new KafkaProtocolError(ErrorCode.POLICY_VIOLATION, EXCESSIVE_PARTITIONS_MESSAGE)
     let assignment: number[][]
     const active = image.cluster.activeBrokers.map((b) => b.id)
     if (t.assignments !== null) {
@@ -460,4 +486,18 @@ function partitionRecord(topicId: string, partitionId: number, replicas: number[
       lastKnownElr: null,
     },
   }
+}
+
+/** Partitions a CreateTopics request asks for in all (Kafka's validateTotalNumberOfPartitions). */
+function totalPartitionsRequested(
+  topics: readonly CreateTopicsRequestCreatableTopic[],
+  defaultNumPartitions: number,
+): number {
+  let total = 0
+  for (const t of topics) {
+    if (t.assignments.length > 0) total += t.assignments.length
+    else if (t.numPartitions === -1) total += defaultNumPartitions
+    else if (t.numPartitions > 0) total += t.numPartitions
+  }
+  return total
 }
