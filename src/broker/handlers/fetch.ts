@@ -25,9 +25,7 @@ import {
   type FetchResponsePartitionData,
 } from '../../protocol/generated/fetch.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
-import { CompressionType } from '../../protocol/records/compression/index.ts'
 import { downConvertBatches } from '../../protocol/records/legacy.ts'
-import { batchCompression, forEachBatch } from '../../protocol/records/record-batch.ts'
 import { IsolationLevel } from '../../replication/partition.ts'
 import type { FetchPartitionRequest } from '../../replication/replica-manager.ts'
 import { type FetchSession, FetchSessionEpoch, type SessionPartition } from '../fetch-session-cache.ts'
@@ -133,7 +131,11 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
       }
       if (v < 4) convertForOldFetcher(data, v)
-      else if (v < 10) refuseZstd(data)
+      else if (
+        v < 10 &&
+        ctx.services.replicaManager.getPartition(w.topic, w.partition)?.log.config.compressionType === 'zstd'
+      )
+        refuseZstd(data)
       byWanted.set(w, data)
     })
     const responses: FetchResponseFetchableTopicResponse[] = []
@@ -272,17 +274,13 @@ function convertForOldFetcher(data: FetchResponsePartitionData, version: number)
   }
 }
 
-/** Fetch v4-v9 predates zstd (KIP-110): such data must not reach the client. */
+/**
+ * Fetch v4-v9 predates zstd (KIP-110). Like KafkaApis, only a topic whose compression.type is zstd is
+ * refused to such fetchers; zstd batches of a compression.type=producer topic are served as stored
+ * (kafka-python always fetches with v4 and reads them).
+ */
 function refuseZstd(data: FetchResponsePartitionData): void {
-  const records = data.records
-  if (records === null || records.length === 0) return
-  let zstd = false
-  forEachBatch(records, (pos) => {
-    if (batchCompression(records, pos) === CompressionType.Zstd) zstd = true
-    return !zstd
-  })
-  if (zstd) {
-    data.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE
-    data.records = EMPTY
-  }
+  if (data.errorCode !== ErrorCode.NONE) return
+  data.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE
+  data.records = EMPTY
 }
