@@ -127,7 +127,17 @@ export class Connection {
     this.#parseFrames()
   }
 
+  /** A fault while framing is this connection's alone: it is closed and logged, the broker goes on. */
   #parseFrames(): void {
+    try {
+      this.#parseFramesUnguarded()
+    } catch (err) {
+      this.#log.error({ err }, 'framing failed')
+      this.close('framing failed')
+    }
+  }
+
+  #parseFramesUnguarded(): void {
     for (;;) {
       if (this.#closed) return
       if (this.#isReadPaused()) {
