@@ -1,7 +1,8 @@
 // npm run bench: produce and consume throughput of the broker with a librdkafka load
 // generator, next to this machine's physical limits measured in the same run, plus
-// the broker's idle RSS with 100 partitions. A benchmark, not a test: it never fails
-// on a slow number, it reports it. See bench/README.md.
+// the broker's idle RSS with 100 partitions and the log cleaner's MB/s and peak RSS.
+// A benchmark, not a test: it never fails on a slow number, it reports it. See
+// bench/README.md.
 
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -18,14 +19,15 @@ const MiB = 1024 * 1024
 // ------------------------------------------------------------------ options
 
 const PRESETS = {
-  quick: { runs: 3, seconds: 1.5, limitRuns: 3, limitBytes: 512 * MiB },
-  default: { runs: 5, seconds: 5, limitRuns: 5, limitBytes: 1024 * MiB },
-  full: { runs: 5, seconds: 10, limitRuns: 5, limitBytes: 1024 * MiB },
+  quick: { runs: 3, seconds: 1.5, limitRuns: 3, limitBytes: 512 * MiB, cleanerBytes: 2e8, cleanerKeys: 2e5 },
+  default: { runs: 5, seconds: 5, limitRuns: 5, limitBytes: 1024 * MiB, cleanerBytes: 1e9, cleanerKeys: 1e6 },
+  full: { runs: 5, seconds: 10, limitRuns: 5, limitBytes: 1024 * MiB, cleanerBytes: 1e9, cleanerKeys: 1e6 },
 }
 
 const HELP = `usage: npm run bench -- [options]
 
-  --quick               ~1.5 min: 3 runs of ~1.5 s per cell, 3 limit runs (default: ~7 min, 5 runs of ~5 s)
+  --quick               ~1.5 min: 3 runs of ~1.5 s per cell, 3 limit runs, a 200 MB log with 200k keys
+                        for the cleaner (default: ~8 min, 5 runs of ~5 s, 1 GB with 1M keys)
   --full                5 runs of ~10 s per cell, plus acks=all and batch.size=16 KiB rows
   --runs N              measured runs per cell (after one discarded warm-up)
   --seconds S           target length of one produce run
@@ -38,6 +40,7 @@ const HELP = `usage: npm run bench -- [options]
                         and again before every produce run
   --skip-limits         do not run the limits probe (ratios are then omitted)
   --skip-idle           do not measure idle RSS
+  --skip-cleaner        do not run the log cleaner benchmark (bench/cleaner.mjs)
   --profile             run the broker under node --cpu-prof; prints its top frames
   -h, --help`
 
@@ -52,6 +55,7 @@ function parseArgs(argv) {
     waitQuiet: 0,
     skipLimits: false,
     skipIdle: false,
+    skipCleaner: false,
     profile: false,
   }
   const over = {}
@@ -73,6 +77,7 @@ function parseArgs(argv) {
     else if (a === '--wait-quiet') o.waitQuiet = Number(val())
     else if (a === '--skip-limits') o.skipLimits = true
     else if (a === '--skip-idle') o.skipIdle = true
+    else if (a === '--skip-cleaner') o.skipCleaner = true
     else if (a === '--profile') o.profile = true
     else if (a === '-h' || a === '--help') {
       console.log(HELP)
@@ -498,6 +503,29 @@ async function idleRss(bin) {
   }
 }
 
+/**
+ * bench/cleaner.mjs in a fresh process: one full cleaning pass over a compacted log of
+ * `opts.cleanerBytes` with `opts.cleanerKeys` keys. A failed run (its verification included)
+ * is reported, not thrown: the rest of the benchmark still runs.
+ */
+async function cleanerBench(opts) {
+  const args = [path.join(benchDir, 'cleaner.mjs'), '--dir', workDir]
+  args.push('--bytes', String(opts.cleanerBytes), '--keys', String(opts.cleanerKeys))
+  try {
+    const { lines } = await runCmd(process.execPath, args, { timeoutMs: 1_800_000 })
+    const r = lastJson(lines)
+    log(
+      `  ${fmtNum(r.inputBytes / 1e6)} MB, ${fmtNum(r.keys)} keys: ${fmtNum(r.seconds, 2)} s, ${fmtNum(r.mbPerS, 1)} MB/s, ` +
+        `${fmtNum(r.recordsIn)} -> ${fmtNum(r.recordsOut)} records, peak RSS ${fmtNum(r.peakRssMb, 1)} MB ` +
+        `(baseline ${fmtNum(r.baselineRssMb, 1)} MB), cleaner CPU ${fmtNum(r.cpuPerS, 2)} s/s, other ${fmtNum(r.otherCpuPerS, 2)} s/s; verified`,
+    )
+    return r
+  } catch (err) {
+    log(`  log cleaner benchmark FAILED: ${err.message}`)
+    return { failed: true, error: err.message }
+  }
+}
+
 function summarise(cells, limits) {
   return cells.map((cell) => {
     const pMb = spread(cell.produce.map((r) => r.mb_per_s))
@@ -555,7 +583,7 @@ function note(x, cores) {
 }
 
 function markdown(report) {
-  const { limits, summary, idle, env, opts } = report
+  const { limits, summary, idle, cleaner, env, opts } = report
   const cores = env.cpus
   const L = []
   L.push(`### Samsa benchmark — ${env.date}`)
@@ -616,6 +644,35 @@ function markdown(report) {
       `**Idle RSS**, fresh broker, one topic with 100 partitions holding 100 × 1 KiB records each, ${idle.idleAfterS} s after the last produce (≥ 3 s without CPU use, then 10 s more): ` +
         `**${fmtNum(idle.VmRSS, 1)} MB** (anon ${fmtNum(idle.RssAnon, 1)}, file ${fmtNum(idle.RssFile, 1)}; ` +
         `${fmtNum(idle.emptyVmRSS, 1)} MB before any topic).`,
+    )
+    L.push('')
+  }
+  if (cleaner?.failed) {
+    L.push(`**Log cleaner**: the run failed: ${cleaner.error.split('\n').slice(-3).join(' ')}`)
+    L.push('')
+  } else if (cleaner) {
+    const quick =
+      opts.preset === 'quick' ? ' **--quick: a smaller log than the full run’s 1 GB with 1,000,000 keys.**' : ''
+    L.push(
+      `**Log cleaner** (\`bench/cleaner.mjs\`, its own process): one full cleaning pass of a compacted partition log by \`LogCleaner\` at the broker's ` +
+        `default log.cleaner.* (${cleaner.threads} thread, dedupe buffer ${cleaner.dedupeBufferBytes / MiB} MiB, I/O buffer ${cleaner.ioBufferBytes / 1024} KiB); ` +
+        `uncompressed batches of ${cleaner.recordsPerBatch} records (16 B keys, ${cleaner.valueBytes} B values, 1 % of updates tombstones), ` +
+        `segment.bytes ${cleaner.segmentBytes / MiB} MiB, log in the page cache. MB/s = input MB ÷ seconds from the start of the round to the last cleaned segment swapped in; ` +
+        `peak RSS = VmHWM of the process (worker thread included) over the round.${quick}`,
+    )
+    L.push('')
+    L.push(
+      '| input MB | keys | records in → out | output MB | seconds | MB/s | R_clean | cleaner CPU s/s | peak RSS MB | baseline RSS MB | offset map MB | note |',
+    )
+    L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+    const notes = []
+    if (cleaner.otherCpuPerS > 0.3) notes.push(`other load ${cleaner.otherCpuPerS.toFixed(1)}`)
+    if (cleaner.machineBusyBeforePct > 15)
+      notes.push(`machine ${cleaner.machineBusyBeforePct.toFixed(0)} % busy before`)
+    L.push(
+      `| ${fmtNum(cleaner.inputBytes / 1e6)} | ${fmtNum(cleaner.keys)} | ${fmtNum(cleaner.recordsIn)} → ${fmtNum(cleaner.recordsOut)} | ${fmtNum(cleaner.outputBytes / 1e6, 1)} | ` +
+        `${fmtNum(cleaner.seconds, 2)} | ${fmtNum(cleaner.mbPerS, 1)} | ${fmtRatio(cleaner.rClean ?? Number.NaN)} | ${fmtNum(cleaner.cpuPerS, 2)} | ${fmtNum(cleaner.peakRssMb, 1)} | ` +
+        `${fmtNum(cleaner.baselineRssMb, 1)} | ${fmtNum(cleaner.mapBytes / 1e6, 1)} | ${notes.join(', ')} |`,
     )
     L.push('')
   }
@@ -722,6 +779,14 @@ async function main() {
     idle = await idleRss(bin)
   }
 
+  let cleaner = null
+  if (!opts.skipCleaner) {
+    const size = `${fmtNum(opts.cleanerBytes / 1e6)} MB of log, ${fmtNum(opts.cleanerKeys)} keys`
+    log(`\nlog cleaner (${size}${opts.preset === 'quick' ? '; --quick: the full run cleans 1 GB with 1M keys' : ''})`)
+    cleaner = await cleanerBench(opts)
+    if (cleaner && !cleaner.failed && limits) cleaner.rClean = cleaner.mbPerS / limits.append.median
+  }
+
   const profileDir = opts.profile ? path.join(repo, 'bench', 'results', `profile-${Date.now()}`) : undefined
   const broker = await Broker.start('main', { profileDir })
   const cells = []
@@ -740,6 +805,7 @@ async function main() {
     opts: { ...opts, cellList: undefined, dir: undefined },
     limits,
     idle,
+    cleaner,
     brokerAfterLoad: afterLoad,
     summary,
     cells,
