@@ -41,6 +41,8 @@ interface ResponseSlot {
   done: boolean
   /** Encoded response frame, or null when the request gets no response (acks=0). */
   frame: Buffer[] | null
+  /** Callbacks for when nothing refers to the response any more (RequestContext.onResponseDone). */
+  onDone: (() => void)[] | null
 }
 
 const FRAME_SIZE_BYTES = 4
@@ -116,6 +118,8 @@ export class Connection {
     this.#closed = true
     this.#abort.abort()
     this.#chunks = []
+    // Answered responses that were never written: nothing will refer to them.
+    for (const slot of this.#slots) if (slot.done) this.#responseDone(slot)
     this.#slots = []
     this.#o.onClose(this)
   }
@@ -274,7 +278,7 @@ export class Connection {
    * UNSUPPORTED_VERSION and our ApiVersions range, and then retries with a version we serve.
    */
   #answerUnsupportedApiVersions(header: RequestHeader, handler: AnyApiHandler): void {
-    const slot: ResponseSlot = { header, done: true, frame: null }
+    const slot: ResponseSlot = { header, done: true, frame: null, onDone: null }
     const w = new Writer(64)
     w.writeInt32(0)
     writeResponseHeader(w, header.apiKey, 0, header.correlationId)
@@ -293,7 +297,7 @@ export class Connection {
   }
 
   #serve(header: RequestHeader, handler: AnyApiHandler, request: unknown, releaseFrame?: () => void): void {
-    const slot: ResponseSlot = { header, done: false, frame: null }
+    const slot: ResponseSlot = { header, done: false, frame: null, onDone: null }
     this.#slots.push(slot)
     this.#inFlight++
     const ctx: RequestContext = {
@@ -308,6 +312,10 @@ export class Connection {
       services: this.#o.services,
       signal: this.#abort.signal,
       closeConnection: (reason: string) => this.close(reason),
+      onResponseDone: (callback: () => void) => {
+        slot.onDone ??= []
+        slot.onDone.push(callback)
+      },
     }
     let pending: unknown
     try {
@@ -325,7 +333,10 @@ export class Connection {
         // The request is answered: nothing refers to its frame any more.
         releaseFrame?.()
         this.#inFlight--
-        if (this.#closed) return
+        if (this.#closed) {
+          this.#responseDone(slot)
+          return
+        }
         if (response !== NO_RESPONSE) {
           const w = new Writer(256)
           w.writeInt32(0)
@@ -340,7 +351,21 @@ export class Connection {
       .catch((err: unknown) => {
         this.#log.error({ err, apiKey: header.apiKey }, 'could not encode response')
         this.close('response encoding failed', 'warn')
+        this.#responseDone(slot)
       })
+  }
+
+  #responseDone(slot: ResponseSlot): void {
+    const callbacks = slot.onDone
+    if (callbacks === null) return
+    slot.onDone = null
+    for (const callback of callbacks) {
+      try {
+        callback()
+      } catch (err) {
+        this.#log.error({ err }, 'response completion callback failed')
+      }
+    }
   }
 
   /** Fills in the size prefix reserved at the start of the writer. */
@@ -357,9 +382,15 @@ export class Connection {
     this.#socket.cork()
     while (this.#slots.length > 0 && this.#slots[0]!.done) {
       const slot = this.#slots.shift()!
-      if (slot.frame === null) continue
-      for (const chunk of slot.frame) {
-        if (!this.#socket.write(chunk)) this.#writeBlocked = true
+      if (slot.frame === null) {
+        this.#responseDone(slot)
+        continue
+      }
+      const last = slot.frame.length - 1
+      for (let i = 0; i <= last; i++) {
+        // The socket holds the chunks (record data among them) until the last one's write completes.
+        const written = i === last && slot.onDone !== null ? () => this.#responseDone(slot) : undefined
+        if (!this.#socket.write(slot.frame[i]!, written)) this.#writeBlocked = true
       }
     }
     this.#socket.uncork()

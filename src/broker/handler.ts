@@ -28,6 +28,11 @@ export interface RequestContext<S extends keyof BrokerServices = keyof BrokerSer
   readonly signal: AbortSignal
   /** Closes this connection (acks=0 Produce reports a failure this way, as Kafka does). */
   closeConnection(reason: string): void
+  /**
+   * Runs `callback` once nothing refers to this request's response any more: the socket has written it,
+   * or it was never sent (no response, a failure, a closed connection). Borrowed buffers go back then.
+   */
+  onResponseDone(callback: () => void): void
 }
 
 /**

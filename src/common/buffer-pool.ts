@@ -14,7 +14,8 @@ export interface BufferPoolOptions {
 }
 
 /**
- * Reusable large buffers in power-of-two size classes. Allocating a fresh Buffer for every produce frame
+ * Reusable large buffers in size classes of 2^k and 1.5 * 2^k bytes (so a read of 1 MiB plus a little
+ * takes 1.5 MiB, not 2). Allocating a fresh Buffer for every produce frame
  * and every fetch read costs more in garbage collection (V8 collects on external-memory pressure) than
  * the copy itself; recycling them keeps the broker's memory flat under load.
  *
@@ -41,8 +42,7 @@ export class BufferPool {
 
   acquire(length: number): PooledBuffer {
     if (length > this.#classBytesMax) return { bytes: Buffer.allocUnsafeSlow(length), release: () => {} }
-    let size = this.#classBytesMin
-    while (size < length) size *= 2
+    const size = this.#classOf(length)
     const list = this.#free.get(size)
     let whole = list?.pop()
     if (whole !== undefined) this.#pooledBytes -= size
@@ -59,6 +59,16 @@ export class BufferPool {
     }
   }
 
+  /** The smallest class holding `length`: classBytesMin * 2^k or 1.5 times that. */
+  #classOf(length: number): number {
+    let size = this.#classBytesMin
+    while (size < length) {
+      if (size * 1.5 >= length) return size * 1.5
+      size *= 2
+    }
+    return size
+  }
+
   #give(size: number, buf: Buffer): void {
     if (this.#pooledBytes + size > this.#pooledBytesMax) return
     let list = this.#free.get(size)
@@ -68,5 +78,35 @@ export class BufferPool {
     }
     list.push(buf)
     this.#pooledBytes += size
+  }
+}
+
+/** Below this, borrowing falls back to Buffer.allocUnsafe (Node's own slab serves small buffers well). */
+const BORROW_BYTES_MIN = 32 * 1024
+
+/**
+ * The buffers one request borrows from a pool (e.g. a Fetch's segment reads), all given back at once by
+ * `releaseAll()` once the response holding them has been written. Without a pool it simply allocates.
+ */
+export class BorrowedBuffers {
+  readonly #pool: BufferPool | null
+  #loans: PooledBuffer[] = []
+
+  constructor(pool: BufferPool | null) {
+    this.#pool = pool
+  }
+
+  /** A buffer of `length` bytes, valid until releaseAll(). */
+  readonly allocate = (length: number): Buffer => {
+    if (this.#pool === null || length < BORROW_BYTES_MIN) return Buffer.allocUnsafe(length)
+    const loan = this.#pool.acquire(length)
+    this.#loans.push(loan)
+    return loan.bytes
+  }
+
+  releaseAll(): void {
+    const loans = this.#loans
+    this.#loans = []
+    for (const l of loans) l.release()
   }
 }

@@ -1,3 +1,4 @@
+import { BorrowedBuffers, type BufferPool } from '../common/buffer-pool.ts'
 import type { Logger } from '../common/log.ts'
 import type { Scheduler } from '../common/scheduler.ts'
 import type { MetadataDelta } from '../metadata/image/metadata-delta.ts'
@@ -9,6 +10,7 @@ import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import type { LogConfig } from '../storage/log-config.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import { AppendOrigin } from '../storage/producer-state.ts'
+import type { AllocateBuffer } from '../storage/segment.ts'
 import { IsolationLevel, Partition } from './partition.ts'
 
 export interface ReplicaManagerOptions {
@@ -17,6 +19,8 @@ export interface ReplicaManagerOptions {
   logConfigFor: (topic: string, image: MetadataImage) => LogConfig
   scheduler: Scheduler
   logger: Logger
+  /** Recycles Fetch read buffers; without it every read allocates. */
+  readPool?: BufferPool
 }
 
 export interface ProduceEntry {
@@ -54,6 +58,8 @@ export interface FetchParams {
   maxBytes: number
   isolation: IsolationLevel
   signal: AbortSignal
+  /** Supplies the read buffers (borrowed from a pool until the response is written); fresh ones otherwise. */
+  allocate?: AllocateBuffer
 }
 
 export interface FetchPartitionResult {
@@ -85,6 +91,11 @@ export class ReplicaManager implements MetadataPublisher {
   constructor(o: ReplicaManagerOptions) {
     this.#o = o
     this.#log = o.logger.child({ component: 'replica-manager' })
+  }
+
+  /** Read buffers for one Fetch; give them back with releaseAll() once its response is written. */
+  borrowReadBuffers(): BorrowedBuffers {
+    return new BorrowedBuffers(this.#o.readPool ?? null)
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
@@ -271,7 +282,7 @@ export class ReplicaManager implements MetadataPublisher {
         // Nothing new below the bound: no read at all (the common case for a caught-up consumer).
         if (r.fetchOffset >= bound || remaining <= 0) continue
         const maxBytes = Math.min(r.partitionMaxBytes, remaining)
-        const read = await partition.log.read(r.fetchOffset, maxBytes, bound, !anyData)
+        const read = await partition.log.read(r.fetchOffset, maxBytes, bound, !anyData, params.allocate)
         result.records = read.records
         if (read.records.length > 0) {
           anyData = true

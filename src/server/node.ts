@@ -148,7 +148,16 @@ export class BrokerNode {
       // Timestamp lookups inside compressed batches decode them with the protocol's codecs, off the loop where possible.
       decompress: (compression, data) => decompressAsync(compression as CompressionType, data),
     })
-    const replicaManager = new ReplicaManager({ nodeId, logManager, logConfigFor, scheduler, logger })
+    // One pool recycles the large buffers of both directions: Produce frames and Fetch reads.
+    const bufferPool = new BufferPool()
+    const replicaManager = new ReplicaManager({
+      nodeId,
+      logManager,
+      logConfigFor,
+      scheduler,
+      logger,
+      readPool: bufferPool,
+    })
     loader.addPublisher(replicaManager)
     await loader.finishCatchUp()
 
@@ -235,7 +244,6 @@ export class BrokerNode {
       logManager,
       txnCoordinator,
     }
-    const framePool = new BufferPool()
     const listeners = config.listeners.map(
       (l) =>
         new Listener({
@@ -249,7 +257,7 @@ export class BrokerNode {
           requestMaxBytes: config.getInt('socket.request.max.bytes'),
           inFlightRequestsMax: config.getInt('queued.max.requests'),
           idleMsMax: config.getLong('connections.max.idle.ms'),
-          framePool,
+          framePool: bufferPool,
         }),
     )
     for (const l of listeners) await l.listen()

@@ -44,7 +44,7 @@ import {
   type ProducerStateEntry,
 } from './producer-state.ts'
 import { type LoadedLog, loadLogSync } from './recovery.ts'
-import { INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
+import { type AllocateBuffer, INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
 import { TimeIndex } from './time-index.ts'
 import type { AbortedTxn } from './txn-index.ts'
 
@@ -765,9 +765,16 @@ export class PartitionLog {
    * Reads from the batch containing `offset`: whole batches, at most `maxBytes` (the first one whole anyway
    * when `minOneMessage`), none with a base offset >= `maxOffset` (the high watermark or last stable
    * offset). One segment per read, as Kafka. OFFSET_OUT_OF_RANGE when offset is outside
-   * [logStartOffset, logEndOffset]; empty records at logEndOffset or maxOffset.
+   * [logStartOffset, logEndOffset]; empty records at logEndOffset or maxOffset. `allocate` supplies the
+   * read buffers (see Segment.read).
    */
-  async read(offset: number, maxBytes: number, maxOffset: number, minOneMessage: boolean): Promise<LogReadResult> {
+  async read(
+    offset: number,
+    maxBytes: number,
+    maxOffset: number,
+    minOneMessage: boolean,
+    allocate?: AllocateBuffer,
+  ): Promise<LogReadResult> {
     this.#checkUsable()
     const logStartOffset = this.#logStartOffset
     const logEndOffset = this.#logEndOffset
@@ -791,7 +798,7 @@ export class PartitionLog {
     for (let i = floorSegment(segments, offset); i < segments.length; i++) {
       let r: Awaited<ReturnType<Segment['read']>>
       try {
-        r = await segments[i]!.read(offset, maxBytes, maxOffset, minOneMessage)
+        r = await segments[i]!.read(offset, maxBytes, maxOffset, minOneMessage, allocate)
       } catch (err) {
         // A segment closed under the read was deleted by retention: the offset is gone.
         if (err instanceof SamsaError && err.code === SamsaErrorCode.StorageClosed && !this.#closed) {

@@ -21,6 +21,9 @@ export const SCAN_CHUNK_BYTES = 256 * 1024
 /** Index entries pending in memory before they are written to the index file behind the log. */
 export const INDEX_PERSIST_ENTRIES_MIN = 512
 
+/** Where a read puts its bytes: a fresh buffer, or one borrowed for as long as the reader needs it. */
+export type AllocateBuffer = (bytes: number) => Buffer
+
 export interface SegmentReadResult {
   /** Whole batches, possibly none (the first batch starts at or past maxOffset, or exceeds maxBytes). */
   readonly records: Buffer
@@ -459,13 +462,15 @@ export class Segment {
    * Reads the batch containing `startOffset` and the whole batches after it, at most `maxBytes` (the first
    * batch whole regardless when `minOneMessage`), none with a base offset >= `maxOffset`. One read of
    * maxBytes plus the index interval from the index floor; another only when the first batch is larger.
-   * Returns null when no written batch of this segment has a last offset >= startOffset.
+   * Returns null when no written batch of this segment has a last offset >= startOffset. Read buffers
+   * come from `allocate` (a Fetch borrows them from a pool until its response is written).
    */
   read(
     startOffset: number,
     maxBytes: number,
     maxOffset: number,
     minOneMessage: boolean,
+    allocate: AllocateBuffer = Buffer.allocUnsafe,
   ): Promise<SegmentReadResult | null> {
     return this.#io(async (fds) => {
       const limit = this.#writtenBytes
@@ -473,7 +478,7 @@ export class Segment {
       if (pos >= limit) return null
       let chunkBytes = Math.min(limit - pos, Math.max(0, maxBytes) + this.indexIntervalBytes + BATCH_HEADER_BYTES)
       for (;;) {
-        let buf = Buffer.allocUnsafe(chunkBytes)
+        let buf = allocate(chunkBytes)
         const n = await readAt(fds.log, buf, 0, chunkBytes, pos)
         if (n < chunkBytes) buf = buf.subarray(0, n)
         let p = 0
@@ -503,7 +508,7 @@ export class Segment {
         if (start + firstSize > buf.length) {
           const batchPosition = pos + start
           const want = Math.min(limit - batchPosition, Math.max(firstSize, maxBytes))
-          buf = Buffer.allocUnsafe(want)
+          buf = allocate(want)
           const m = await readAt(fds.log, buf, 0, want, batchPosition)
           if (m < firstSize) throw storageCorrupt(`short read of batch at ${batchPosition} in ${this.#paths.log}`)
           if (m < want) buf = buf.subarray(0, m)

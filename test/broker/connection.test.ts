@@ -31,6 +31,9 @@ import { Writer } from '../../src/protocol/primitives/writer.ts'
 
 const REQUEST_MAX_BYTES = 1024 * 1024
 
+/** How often each marker's response was reported done (RequestContext.onResponseDone). */
+const responsesDone = new Map<number, number>()
+
 /** Answers Heartbeat after a delay taken from the group id, so later requests can finish first. */
 const slowHeartbeat = defineHandler<HeartbeatRequest, HeartbeatResponse, 'apiVersions'>({
   apiKey: 12,
@@ -39,7 +42,10 @@ const slowHeartbeat = defineHandler<HeartbeatRequest, HeartbeatResponse, 'apiVer
   maxVersion: 4,
   decodeRequest: decodeHeartbeatRequest,
   encodeResponse: encodeHeartbeatResponse,
-  async handle(_ctx, request) {
+  async handle(ctx, request) {
+    ctx.onResponseDone(() =>
+      responsesDone.set(request.generationId, (responsesDone.get(request.generationId) ?? 0) + 1),
+    )
     await new Promise((r) => setTimeout(r, Number(request.groupId)))
     return { throttleTimeMs: 0, errorCode: request.generationId }
   },
@@ -183,6 +189,21 @@ describe('connection', () => {
       delays.map((_, i) => [100 + i, i]),
     )
     socket.destroy()
+  })
+
+  it('reports each response done once: after it is written, or when its connection closed first', async () => {
+    const { socket, reader } = await open(listener.port)
+    socket.write(Buffer.concat([heartbeatFrame(1, 0, 1001), heartbeatFrame(2, 5, 1002)]))
+    await reader.waitFor(() => reader.frames.length === 2)
+    await new Promise((r) => setTimeout(r, 20))
+    assert.equal(responsesDone.get(1001), 1)
+    assert.equal(responsesDone.get(1002), 1)
+    // Closed while the handler still works: nothing will ever be written, the callback still runs.
+    socket.write(heartbeatFrame(3, 100, 1003))
+    await new Promise((r) => setTimeout(r, 20))
+    socket.destroy()
+    await new Promise((r) => setTimeout(r, 150))
+    assert.equal(responsesDone.get(1003), 1)
   })
 
   it('reassembles requests split at any byte boundary', async () => {

@@ -113,8 +113,18 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
       partitionMaxBytes: w.partitionMaxBytes,
       currentLeaderEpoch: v >= 9 ? w.currentLeaderEpoch : -1,
     }))
+    // Segment reads land in pooled buffers that the response refers to; they go back once it is written.
+    const borrowed = ctx.services.replicaManager.borrowReadBuffers()
+    ctx.onResponseDone(() => borrowed.releaseAll())
     const results = await ctx.services.replicaManager.fetch(
-      { maxWaitMs: request.maxWaitMs, minBytes: request.minBytes, maxBytes, isolation, signal: ctx.signal },
+      {
+        maxWaitMs: request.maxWaitMs,
+        minBytes: request.minBytes,
+        maxBytes,
+        isolation,
+        signal: ctx.signal,
+        allocate: borrowed.allocate,
+      },
       requests,
     )
     const byWanted = new Map<Wanted, FetchResponsePartitionData>()

@@ -29,6 +29,7 @@ export function requestContext(
     services,
     signal: new AbortController().signal,
     closeConnection: () => undefined,
+    onResponseDone: () => undefined,
   }
 }
 
