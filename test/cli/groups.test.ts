@@ -3,25 +3,12 @@
  * list, describe with lag, members, reset-offsets (dry run, then --execute, refused while active), delete.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
 import { Kafka, type Consumer as KafkaJsConsumer, logLevel } from 'kafkajs'
 import { Admin } from '../../src/client/admin.ts'
 import { Producer } from '../../src/client/producer.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
-import { CLI } from '../helpers/broker-process.ts'
-
-function samsa(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { runSamsa as samsa } from '../helpers/samsa-cli.ts'
 
 interface Row {
   topic: string

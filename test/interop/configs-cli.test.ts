@@ -5,28 +5,9 @@
  * non-zero exit; `samsa topics describe` shows the overrides.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
-import { CLI } from '../helpers/broker-process.ts'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function samsa(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { runSamsa as samsa } from '../helpers/samsa-cli.ts'
 
 describe('samsa configs', () => {
   let broker: EmbeddedBroker
