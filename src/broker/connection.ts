@@ -154,7 +154,7 @@ export class Connection {
         const size = this.#take(FRAME_SIZE_BYTES).readInt32BE(0)
         if (size < REQUEST_HEADER_BYTES_MIN || size > this.#o.requestMaxBytes) {
           this.close(
-            `request size ${size} outside ${REQUEST_HEADER_BYTES_MIN}..${this.#o.requestMaxBytes} (a request header..socket.request.max.bytes)`,
+            `request size ${size} outside ${REQUEST_HEADER_BYTES_MIN}..${this.#o.requestMaxBytes} (shorter than a request header, or above socket.request.max.bytes)`,
           )
           return
         }
