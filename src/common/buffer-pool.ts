@@ -24,6 +24,8 @@ export interface BufferPoolOptions {
  */
 export class BufferPool {
   readonly #free = new Map<number, Buffer[]>()
+  /** Per class, the fewest free buffers seen since the last trimIdle(): those were never needed. */
+  readonly #lowWater = new Map<number, number>()
   readonly #classBytesMin: number
   readonly #classBytesMax: number
   readonly #pooledBytesMax: number
@@ -45,8 +47,13 @@ export class BufferPool {
     const size = this.#classOf(length)
     const list = this.#free.get(size)
     let whole = list?.pop()
-    if (whole !== undefined) this.#pooledBytes -= size
-    else whole = Buffer.allocUnsafeSlow(size)
+    if (whole !== undefined) {
+      this.#pooledBytes -= size
+      const left = list!.length
+      if (left < (this.#lowWater.get(size) ?? Number.POSITIVE_INFINITY)) this.#lowWater.set(size, left)
+    } else {
+      whole = Buffer.allocUnsafeSlow(size)
+    }
     const backing = whole
     let released = false
     return {
@@ -56,6 +63,22 @@ export class BufferPool {
         released = true
         this.#give(size, backing)
       },
+    }
+  }
+
+  /**
+   * Drops the free buffers that sat unused since the previous call (per class, the fewest that were free
+   * at any moment in between), so memory taken under load goes back to the system once the load is gone.
+   * Call it periodically; a busy pool keeps what it uses.
+   */
+  trimIdle(): void {
+    for (const [size, list] of this.#free) {
+      const unused = Math.min(this.#lowWater.get(size) ?? list.length, list.length)
+      if (unused > 0) {
+        list.splice(0, unused)
+        this.#pooledBytes -= unused * size
+      }
+      this.#lowWater.set(size, list.length)
     }
   }
 

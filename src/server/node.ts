@@ -7,7 +7,7 @@ import { Listener } from '../broker/listener.ts'
 import type { BrokerServices } from '../broker/services.ts'
 import { BufferPool } from '../common/buffer-pool.ts'
 import { createLogger, type Logger } from '../common/log.ts'
-import { type Scheduler, SystemScheduler } from '../common/scheduler.ts'
+import { type Scheduler, SystemScheduler, type Timer } from '../common/scheduler.ts'
 import { GroupCoordinator } from '../coordinator/group/group-coordinator.ts'
 import { groupCoordinatorConfigFrom } from '../coordinator/group/group-coordinator-config.ts'
 import { PartitionCoordinatorLog } from '../coordinator/runtime/coordinator-log.ts'
@@ -41,6 +41,9 @@ export interface BoundListener {
   port: number
 }
 
+/** How often the buffer pool gives back what sat idle since the last time (memory returns after load). */
+const BUFFER_POOL_TRIM_MS = 30_000
+
 /** How long a graceful shutdown waits for in-flight requests before closing connections. */
 const SHUTDOWN_DRAIN_MS_MAX = 5_000
 /** Security protocol id of PLAINTEXT in RegisterBrokerRecord. */
@@ -67,6 +70,7 @@ export class BrokerNode {
   readonly #groupCoordinator: GroupCoordinator
   readonly #txnCoordinator: TransactionCoordinator
   readonly #listeners: Listener[]
+  readonly #bufferPoolTrim: Timer
   #stopping: Promise<void> | null = null
 
   private constructor(parts: {
@@ -81,6 +85,7 @@ export class BrokerNode {
     groupCoordinator: GroupCoordinator
     txnCoordinator: TransactionCoordinator
     listeners: Listener[]
+    bufferPoolTrim: Timer
   }) {
     this.config = parts.config
     this.logger = parts.logger
@@ -93,6 +98,7 @@ export class BrokerNode {
     this.#groupCoordinator = parts.groupCoordinator
     this.#txnCoordinator = parts.txnCoordinator
     this.#listeners = parts.listeners
+    this.#bufferPoolTrim = parts.bufferPoolTrim
   }
 
   static async start(o: BrokerNodeOptions): Promise<BrokerNode> {
@@ -285,6 +291,7 @@ export class BrokerNode {
       groupCoordinator,
       txnCoordinator,
       listeners,
+      bufferPoolTrim: scheduler.schedulePeriodic(BUFFER_POOL_TRIM_MS, () => bufferPool.trimIdle()),
     })
     logger.info(
       { nodeId, clusterId, listeners: advertised.map((a) => `${a.name}://${a.host}:${a.port}`) },
@@ -313,6 +320,7 @@ export class BrokerNode {
     if (this.#stopping !== null) return this.#stopping
     this.#stopping = (async () => {
       this.logger.info('samsa broker shutting down')
+      this.#bufferPoolTrim.cancel()
       // Parked JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) instead of holding the drain.
       this.#groupCoordinator.shutdown()
       this.#txnCoordinator.shutdown()

@@ -47,6 +47,30 @@ describe('BufferPool', () => {
   })
 })
 
+describe('BufferPool.trimIdle', () => {
+  it('drops the buffers no acquire needed since the previous trim, and keeps those in use', () => {
+    const pool = new BufferPool({ classBytesMin: 1024, classBytesMax: 8192, pooledBytesMax: 1 << 20 })
+    const loans = Array.from({ length: 4 }, () => pool.acquire(1024))
+    for (const l of loans) l.release()
+    assert.equal(pool.pooledBytes, 4 * 1024)
+    pool.trimIdle() // first period: nothing was taken from the pool, all four were idle
+    assert.equal(pool.pooledBytes, 0)
+
+    const again = Array.from({ length: 4 }, () => pool.acquire(1024))
+    for (const l of again) l.release()
+    pool.trimIdle() // start a period with four free
+    // A steady load of two at a time: two stay free throughout, two are used.
+    for (let round = 0; round < 3; round++) {
+      const busy = [pool.acquire(1000), pool.acquire(1000)]
+      for (const l of busy) l.release()
+    }
+    pool.trimIdle()
+    assert.equal(pool.pooledBytes, 2 * 1024, 'the two in use are kept, the two idle ones dropped')
+    pool.trimIdle()
+    assert.equal(pool.pooledBytes, 0, 'and once the load stops, the rest goes too')
+  })
+})
+
 describe('BorrowedBuffers', () => {
   it('gives every large buffer back at once, and allocates small ones outright', () => {
     const pool = new BufferPool({ classBytesMin: 64 * 1024 })
