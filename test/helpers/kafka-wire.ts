@@ -110,12 +110,17 @@ export class WireClient {
     while (!pred()) await new Promise<void>((r) => this.#waiters.push(r))
   }
 
-  /** The next response frame (correlation id first), or ConnectionClosedError. */
+  /**
+   * The next response frame (correlation id first), or ConnectionClosedError. Callers waiting at once
+   * get frames in the order they asked, so requests may be pipelined.
+   */
   async nextFrame(): Promise<Buffer> {
-    await this.#waitFor(() => this.#frames.length > 0 || this.#closed)
-    const f = this.#frames.shift()
-    if (f === undefined) throw new ConnectionClosedError()
-    return f
+    for (;;) {
+      const f = this.#frames.shift()
+      if (f !== undefined) return f
+      if (this.#closed) throw new ConnectionClosedError()
+      await new Promise<void>((r) => this.#waiters.push(r))
+    }
   }
 
   /** Resolves once the broker has closed the connection; the frames it sent before are returned. */
