@@ -1,6 +1,7 @@
 import type { Timer } from '../common/scheduler.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { ApiKey } from '../protocol/generated/api-message-types.ts'
+import { decodeInitProducerIdResponse, encodeInitProducerIdRequest } from '../protocol/generated/init-producer-id.ts'
 import {
   decodeProduceResponse,
   encodeProduceRequest,
@@ -16,6 +17,7 @@ import {
   isRetriable,
   KafkaResponseError,
   needsMetadataRefresh,
+  UnsupportedVersionError,
 } from './errors.ts'
 import { createDefaultPartitioner, createRoundRobinPartitioner, type Partitioner } from './partitioner.ts'
 
@@ -40,6 +42,12 @@ export interface ProducerOptions extends ClusterOptions {
   deliveryTimeoutMs?: number
   /** 'default' (murmur2, sticky for null keys), 'round-robin' (murmur2, round-robin for null keys) or a function. */
   partitioner?: 'default' | 'round-robin' | Partitioner
+  /**
+   * enable.idempotence: batches carry a producer id and per-partition sequence numbers, so a retried
+   * batch is written once and in order. Default: true with acks -1, as Kafka's producer (a send() with
+   * other acks then goes without); set true, it requires acks -1 everywhere.
+   */
+  idempotent?: boolean
 }
 
 export type HeaderValue = string | Buffer
@@ -89,12 +97,28 @@ interface ProducerBatch {
   bytes: number
   readonly createdMs: number
   encoded: Buffer | null
+  /** Idempotence: the producer id, epoch and first sequence of the first attempt, kept for every retry. */
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
   attempts: number
   retryAtMs: number
   state: 'open' | 'ready' | 'in-flight' | 'done'
 }
 
 const PRODUCE_VERSION_MAX = 11
+const INIT_PRODUCER_ID_VERSION_MAX = 5
+/** Sequence numbers wrap to 0 after Int32.MAX_VALUE, as Kafka's DefaultRecordBatch.incrementSequence. */
+const SEQUENCE_MAX = 0x7fffffff
+/**
+ * Answers after which this producer id's sequence for the partition is unknown: the batch fails and
+ * the producer takes a new id (sequences restart at 0), as Kafka's producer resets its idempotent state.
+ */
+const SEQUENCE_RESET_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  ErrorCode.UNKNOWN_PRODUCER_ID,
+  ErrorCode.INVALID_PRODUCER_EPOCH,
+])
 /** v3 is the first with record batches (magic 2); v7 the first that may carry zstd. */
 const PRODUCE_VERSION_MIN = 3
 const ZSTD_PRODUCE_VERSION_MIN = 7
@@ -114,9 +138,11 @@ const COMPRESSION_CODES: Record<CompressionName, CompressionType> = {
  * `batchBytes` or has waited `lingerMs`, with up to `maxInFlightRequests` Produce requests per broker,
  * each carrying at most one batch per partition.
  *
- * Not idempotent (yet): a batch that failed with a retriable error, a lost connection or a timeout is
- * sent again, and if the first attempt did reach the log the records are written twice. With
- * `maxInFlightRequests` > 1 a retried batch can also land after a later one of the same partition.
+ * Idempotent by default (with acks -1): an InitProducerId gives the producer an id, each batch carries
+ * it with the partition's next sequence number, and one batch per partition is in flight at a time, so a
+ * retried batch (lost connection, timeout, retriable error) keeps its sequence: the broker answers a
+ * duplicate with the original offset and order holds. Without idempotence a retried batch whose first
+ * attempt reached the log is written twice, and can land after a later one of its partition.
  */
 export class Producer {
   readonly #cluster: Cluster
@@ -129,6 +155,15 @@ export class Producer {
   readonly #bufferBytesMax: number
   readonly #deliveryTimeoutMs: number
   readonly #partitioner: Partitioner
+  /** False when asked for, or by default when the broker cannot give producer ids (no InitProducerId). */
+  #idempotent: boolean
+  readonly #idempotenceRequired: boolean
+  /** Idempotence: the id and epoch new batches get (null until InitProducerId answered), next sequences. */
+  #producer: { id: number; epoch: number } | null = null
+  #initializingProducer = false
+  readonly #nextSequence = new Map<string, number>()
+  /** Idempotence: partitions (batch keys) with a batch in flight; the next waits for its answer. */
+  readonly #inFlightPartitions = new Set<string>()
   /** Batches still accepting records, by topic, partition and acks. */
   readonly #open = new Map<string, ProducerBatch>()
   /** Closed batches waiting to be sent, a FIFO per partition (and acks); retries go to the front. */
@@ -153,6 +188,11 @@ export class Producer {
     this.#requestBytesMax = options.requestBytesMax ?? 1_048_576
     this.#bufferBytesMax = options.bufferBytesMax ?? 32 * 1024 * 1024
     this.#deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000
+    if (options.idempotent === true && this.#acks !== -1) {
+      throw new TypeError(`an idempotent producer needs acks -1 (all), not ${this.#acks}`)
+    }
+    this.#idempotent = options.idempotent ?? this.#acks === -1
+    this.#idempotenceRequired = options.idempotent === true
     const p = options.partitioner ?? 'default'
     this.#partitioner =
       p === 'default'
@@ -179,6 +219,9 @@ export class Producer {
     if (this.#closed) throw new ClientClosedError('the producer is closed')
     const { topic, messages } = record
     const acks = record.acks ?? this.#acks
+    if (this.#idempotenceRequired && acks !== -1) {
+      throw new TypeError(`an idempotent producer sends with acks -1 (all), not ${acks}`)
+    }
     if (messages.length === 0) return []
     while (this.#bufferedBytes >= this.#bufferBytesMax) await this.#waitForSpace()
     let info = this.#cluster.freshTopic(topic) ?? (await this.#cluster.retry(() => this.#cluster.topicInfo(topic)))
@@ -275,6 +318,9 @@ export class Producer {
         bytes: BATCH_OVERHEAD_BYTES,
         createdMs: monotonicMs,
         encoded: null,
+        producerId: -1,
+        producerEpoch: -1,
+        baseSequence: -1,
         attempts: 0,
         retryAtMs: 0,
         state: 'open',
@@ -326,6 +372,11 @@ export class Producer {
    */
   #drain(): void {
     if (this.#ready.size === 0) return
+    if (this.#idempotent && this.#producer === null) {
+      this.#initProducer()
+      return
+    }
+    const producer = this.#producer
     const monotonicMs = this.#cluster.scheduler.clock.monotonicMs()
     let needMetadata = false
     let nextRetryMs = Number.POSITIVE_INFINITY
@@ -346,6 +397,8 @@ export class Producer {
           nextRetryMs = Math.min(nextRetryMs, batch.retryAtMs)
           continue
         }
+        const idempotent = producer !== null && batch.acks === -1
+        if (idempotent && this.#inFlightPartitions.has(key)) continue
         const leader = this.#cluster.topic(batch.topic)?.partitions[batch.partition]?.leader ?? -1
         if (leader < 0) {
           needMetadata = true
@@ -363,6 +416,10 @@ export class Producer {
         if (request.bytes > 0 && request.bytes + batch.bytes > this.#requestBytesMax) continue
         queue.shift()
         if (queue.length === 0) this.#ready.delete(key)
+        if (idempotent) {
+          this.#inFlightPartitions.add(key)
+          if (batch.baseSequence < 0) this.#assignSequence(key, batch, producer)
+        }
         batch.state = 'in-flight'
         request.batches.push(batch)
         request.bytes += batch.bytes
@@ -372,6 +429,62 @@ export class Producer {
     }
     if (needMetadata) this.#refreshMetadata()
     if (nextRetryMs !== Number.POSITIVE_INFINITY) this.#scheduleDrain(nextRetryMs - monotonicMs)
+  }
+
+  /** A new batch's place in its partition's sequence, under the current producer id. */
+  #assignSequence(key: string, batch: ProducerBatch, producer: { id: number; epoch: number }): void {
+    const sequence = this.#nextSequence.get(key) ?? 0
+    batch.producerId = producer.id
+    batch.producerEpoch = producer.epoch
+    batch.baseSequence = sequence
+    const next = sequence + batch.records.length
+    this.#nextSequence.set(key, next > SEQUENCE_MAX ? next - SEQUENCE_MAX - 1 : next)
+  }
+
+  /** InitProducerId (no transactional id) at any broker, retried; then the waiting batches go out. */
+  #initProducer(): void {
+    if (this.#initializingProducer || this.#closed) return
+    this.#initializingProducer = true
+    this.#cluster
+      .retry(async () => {
+        const conn = await this.#cluster.anyConnection()
+        const version = conn.versionFor(ApiKey.InitProducerId, INIT_PRODUCER_ID_VERSION_MAX, 0)
+        const res = await conn.request(
+          ApiKey.InitProducerId,
+          version,
+          (w, v) =>
+            encodeInitProducerIdRequest(w, v, {
+              transactionalId: null,
+              transactionTimeoutMs: 2_147_483_647,
+              producerId: -1,
+              producerEpoch: -1,
+            }),
+          decodeInitProducerIdResponse,
+        )
+        if (res.errorCode !== ErrorCode.NONE)
+          throw new KafkaResponseError(res.errorCode, { resource: 'InitProducerId' })
+        return { id: res.producerId, epoch: res.producerEpoch }
+      })
+      .then(
+        (producer) => {
+          this.#producer = producer
+          this.#nextSequence.clear()
+        },
+        (err: unknown) => {
+          if (err instanceof UnsupportedVersionError && !this.#idempotenceRequired) {
+            // A broker without producer ids (before Kafka 0.11): idempotence was only the default.
+            this.#idempotent = false
+            return
+          }
+          // Nothing can be sent idempotently without an id: the waiting batches fail with the reason.
+          for (const queue of this.#ready.values()) for (const b of queue) this.#fail(b, err)
+          this.#ready.clear()
+        },
+      )
+      .finally(() => {
+        this.#initializingProducer = false
+        this.#drain()
+      })
   }
 
   #scheduleDrain(delayMs: number): void {
@@ -409,7 +522,13 @@ export class Producer {
           this.#fail(b, new KafkaResponseError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, { resource: b.topic }))
           continue
         }
-        b.encoded ??= encodeRecordBatch({ records: b.records, compression: this.#compression })
+        b.encoded ??= encodeRecordBatch({
+          records: b.records,
+          compression: this.#compression,
+          producerId: b.producerId,
+          producerEpoch: b.producerEpoch,
+          baseSequence: b.baseSequence,
+        })
         sendable.push(b)
       }
       if (sendable.length === 0) return
@@ -444,6 +563,14 @@ export class Producer {
         byTp.delete(`${t.name}\0${p.index}`)
         if (p.errorCode === ErrorCode.NONE) {
           this.#complete(batch, p.baseOffset, p.logAppendTimeMs)
+        } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+          // Written by an earlier attempt, too long ago for the broker to recall its offset.
+          this.#complete(batch, -1, -1)
+        } else if (batch.producerId >= 0 && SEQUENCE_RESET_ERRORS.has(p.errorCode)) {
+          this.#fail(batch, new KafkaResponseError(p.errorCode, { resource: t.name, partition: p.index }))
+          if (this.#producer?.id === batch.producerId && this.#producer.epoch === batch.producerEpoch) {
+            this.#producer = null
+          }
         } else {
           const message = p.errorMessage ?? p.recordErrors[0]?.batchIndexErrorMessage ?? null
           this.#retryOrFail(
@@ -471,6 +598,7 @@ export class Producer {
       return
     }
     batch.attempts++
+    this.#inFlightPartitions.delete(batchKey(batch.topic, batch.partition, batch.acks))
     const backoffMs = this.#cluster.backoffMs(batch.attempts - 1)
     batch.retryAtMs = this.#cluster.scheduler.clock.monotonicMs() + backoffMs
     batch.state = 'ready'
@@ -511,6 +639,7 @@ export class Producer {
   }
 
   #release(batch: ProducerBatch): void {
+    if (batch.state === 'in-flight') this.#inFlightPartitions.delete(batchKey(batch.topic, batch.partition, batch.acks))
     batch.state = 'done'
     this.#bufferedBytes -= batch.bytes
     this.#outstandingBatches--

@@ -166,6 +166,54 @@ describe('Producer against an embedded broker', () => {
     }
   })
 
+  it('is idempotent by default: batches carry its producer id and consecutive sequences per partition', async () => {
+    const topic = 'idempotent'
+    await admin.createTopics([{ topic, numPartitions: 2 }])
+    const producer = new Producer({ bootstrapServers: broker.bootstrap, lingerMs: 0, batchBytes: 200 })
+    try {
+      await Promise.all(
+        Array.from({ length: 6 }, (_, n) =>
+          producer.send({
+            topic,
+            messages: Array.from({ length: 3 }, (_, i) => ({ value: `${n}-${i}-${'x'.repeat(60)}`, partition: n % 2 })),
+          }),
+        ),
+      )
+      const ids = new Set<number>()
+      for (const partition of [0, 1]) {
+        const batches = await fetchBatches(producer.cluster, topic, partition)
+        assert.ok(batches.length >= 2, `partition ${partition}: several batches`)
+        let expected = 0
+        for (const b of batches) {
+          assert.ok(b.producerId >= 0, 'a producer id from InitProducerId')
+          assert.equal(b.producerEpoch, 0)
+          assert.equal(b.baseSequence, expected, `partition ${partition}: the sequence goes on from the last batch`)
+          expected += b.recordCount
+          ids.add(b.producerId)
+        }
+      }
+      assert.equal(ids.size, 1, 'one producer id for both partitions')
+      // Another producer gets another id; a plain acks=1 producer sends without one.
+      const plain = new Producer({ bootstrapServers: broker.bootstrap, lingerMs: 0, acks: 1 })
+      await plain.send({ topic, messages: [{ value: 'plain', partition: 0 }] })
+      await plain.close()
+      const last = (await fetchBatches(producer.cluster, topic, 0)).at(-1)
+      assert.deepEqual([last?.producerId, last?.baseSequence], [-1, -1])
+    } finally {
+      await producer.close()
+    }
+  })
+
+  it('refuses idempotence together with acks other than -1, as Kafka does', async () => {
+    assert.throws(() => new Producer({ bootstrapServers: broker.bootstrap, idempotent: true, acks: 1 }), TypeError)
+    const producer = new Producer({ bootstrapServers: broker.bootstrap, idempotent: true })
+    try {
+      await assert.rejects(producer.send({ topic: 'idempotent', acks: 0, messages: [{ value: 'x' }] }), TypeError)
+    } finally {
+      await producer.close()
+    }
+  })
+
   it('acks=0 resolves without offsets; acks=1 and acks=-1 return offsets', async () => {
     const topic = 'acks'
     await admin.createTopics([{ topic, numPartitions: 1 }])

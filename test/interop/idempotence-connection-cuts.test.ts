@@ -5,11 +5,13 @@
  * or after it appended them with the response lost (the producer then retries the same sequence and the
  * broker must answer with the original offsets instead of appending again). Once the cuts are used up the
  * producers finish. The log must then hold every record exactly once: no duplicate, no gap, in send order
- * per partition. kafkajs (maxInFlightRequests 1) and librdkafka (enable.idempotence, up to 5 in flight).
+ * per partition. kafkajs (maxInFlightRequests 1), librdkafka (enable.idempotence, up to 5 in flight) and
+ * Samsa's own Producer (idempotent by default).
  */
 import assert from 'node:assert/strict'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { Producer } from '../../src/client/producer.ts'
 import { BrokerProcess } from '../helpers/broker-process.ts'
 import { readPartition } from '../helpers/kafka-wire.ts'
 import { confluentMissing, kafka, kafkajsMissing, runPythonJson } from './transactions-harness.ts'
@@ -223,6 +225,39 @@ describe('idempotent producers through connections cut at random', () => {
     assert.ok(proxy.responseCuts > responseCutsBefore, 'some cuts came after the broker had the request')
     const sent = new Map<number, string[]>(Array.from({ length: PARTITIONS }, (_, p) => [p, []]))
     for (let i = 0; i < count; i++) sent.get(i % PARTITIONS)!.push(`py|${i}`)
+    await assertExactlyOnce(broker.port, topic, sent)
+  })
+
+  it(`Samsa's Producer (idempotent by default): no duplicate and no gap after 25 cuts (seed ${SEED})`, async (t) => {
+    const topic = 'idempotence-cuts-samsa'
+    const admin = kafka(`127.0.0.1:${broker.port}`, 'admin').admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] })
+    await admin.disconnect()
+    const producer = new Producer({
+      bootstrapServers: bootstrap(),
+      lingerMs: 2,
+      retries: 1000,
+      retryBackoffMs: 10,
+      requestTimeoutMs: 5000,
+    })
+    const before = proxy.cuts
+    const responseCutsBefore = proxy.responseCuts
+    proxy.cutsLeft = 25
+    const sent = new Map<number, string[]>(Array.from({ length: PARTITIONS }, (_, p) => [p, []]))
+    const sends: Promise<unknown>[] = []
+    for (let n = 0; n < 6000; n++) {
+      const value = `ts|${n}|${'y'.repeat(n % 200)}`
+      sent.get(n % PARTITIONS)!.push(value)
+      sends.push(producer.send({ topic, messages: [{ partition: n % PARTITIONS, value }] }))
+    }
+    await Promise.all(sends)
+    await producer.close()
+    const cuts = proxy.cuts - before
+    proxy.cutsLeft = 0
+    t.diagnostic(`${cuts} cuts, ${proxy.responseCuts - responseCutsBefore} after the broker had the request`)
+    assert.ok(cuts >= 10, `the connections were cut (${cuts} times)`)
+    assert.ok(proxy.responseCuts > responseCutsBefore, 'some cuts came after the broker had the request')
     await assertExactlyOnce(broker.port, topic, sent)
   })
 
