@@ -1,5 +1,9 @@
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { ApiKey } from '../protocol/generated/api-message-types.ts'
+import {
+  decodeConsumerGroupDescribeResponse,
+  encodeConsumerGroupDescribeRequest,
+} from '../protocol/generated/consumer-group-describe.ts'
 import { decodeDeleteGroupsResponse, encodeDeleteGroupsRequest } from '../protocol/generated/delete-groups.ts'
 import { decodeDescribeGroupsResponse, encodeDescribeGroupsRequest } from '../protocol/generated/describe-groups.ts'
 import { decodeFindCoordinatorResponse, encodeFindCoordinatorRequest } from '../protocol/generated/find-coordinator.ts'
@@ -9,13 +13,14 @@ import { decodeOffsetFetchResponse, encodeOffsetFetchRequest } from '../protocol
 import { Reader } from '../protocol/primitives/reader.ts'
 import type { Cluster } from './cluster.ts'
 import type { BrokerConnection } from './connection.ts'
-import { KafkaResponseError } from './errors.ts'
+import { KafkaResponseError, UnsupportedVersionError } from './errors.ts'
 
 /** Single-key FindCoordinator (v0-3); v4+ is batched and not needed for one group at a time. */
 const FIND_COORDINATOR_VERSION_MAX = 3
 /** v4 adds the state filter. */
 const LIST_GROUPS_VERSION_MAX = 4
 const DESCRIBE_GROUPS_VERSION_MAX = 5
+const CONSUMER_GROUP_DESCRIBE_VERSION_MAX = 0
 const DELETE_GROUPS_VERSION_MAX = 2
 /** v8 changes to a multi-group shape; one group at a time keeps v7. */
 const OFFSET_FETCH_VERSION_MAX = 7
@@ -105,7 +110,55 @@ export async function listGroups(cluster: Cluster, states: readonly string[] = [
   return out.sort((a, b) => a.groupId.localeCompare(b.groupId))
 }
 
+/**
+ * A group as its coordinator describes it. Like Kafka's admin client: ConsumerGroupDescribe first (a
+ * KIP-848 group, which DescribeGroups before v6 reports as Dead), then DescribeGroups for a classic group
+ * or when the broker lacks ConsumerGroupDescribe.
+ */
 export async function describeGroup(cluster: Cluster, groupId: string): Promise<GroupDescription> {
+  return (await describeConsumerGroup(cluster, groupId)) ?? describeClassicGroup(cluster, groupId)
+}
+
+/** ConsumerGroupDescribe for a KIP-848 group; null when the coordinator has no such group or lacks the API. */
+async function describeConsumerGroup(cluster: Cluster, groupId: string): Promise<GroupDescription | null> {
+  const g = await cluster.retry(async () => {
+    const conn = await groupCoordinator(cluster, groupId)
+    let version: number
+    try {
+      version = conn.versionFor(ApiKey.ConsumerGroupDescribe, CONSUMER_GROUP_DESCRIBE_VERSION_MAX)
+    } catch (err) {
+      if (err instanceof UnsupportedVersionError) return null
+      throw err
+    }
+    const r = await conn.request(
+      ApiKey.ConsumerGroupDescribe,
+      version,
+      (w, v) => encodeConsumerGroupDescribeRequest(w, v, { groupIds: [groupId], includeAuthorizedOperations: false }),
+      decodeConsumerGroupDescribeResponse,
+    )
+    const described = r.groups[0]
+    if (described === undefined || described.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) return null
+    if (described.errorCode !== ErrorCode.NONE)
+      throw new KafkaResponseError(described.errorCode, { resource: groupId, message: described.errorMessage })
+    return described
+  })
+  if (g === null) return null
+  return {
+    groupId: g.groupId,
+    state: g.groupState,
+    protocolType: 'consumer',
+    protocol: g.assignorName,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.instanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      assignment: m.assignment.topicPartitions.map((tp) => ({ topic: tp.topicName, partitions: [...tp.partitions] })),
+    })),
+  }
+}
+
+async function describeClassicGroup(cluster: Cluster, groupId: string): Promise<GroupDescription> {
   const res = await cluster.retry(async () => {
     const conn = await groupCoordinator(cluster, groupId)
     const version = conn.versionFor(ApiKey.DescribeGroups, DESCRIBE_GROUPS_VERSION_MAX)

@@ -6,14 +6,15 @@
  * - its admin creates the topic, its idempotent producer writes keyed records with headers;
  * - a KIP-848 group (groupProtocol 'consumer'): the first member gets every partition from the server-side
  *   assignor and commits each record; a second member joins and the uniform assignor splits the
- *   partitions between them, the moved ones starting at the committed offsets; the records produced
- *   next reach exactly one member each. Across the group every record arrives exactly once, with its
+ *   partitions between them (as `samsa groups describe` also shows), the moved ones starting at the
+ *   committed offsets; the records produced next reach exactly one member each. Across the group every record arrives exactly once, with its
  *   key, value and headers, in order per key.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type * as Platformatic from '@platformatic/kafka'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
+import { runSamsa } from '../helpers/samsa-cli.ts'
 
 const platformatic = await import('@platformatic/kafka').catch(() => null)
 const missing = platformatic === null ? '@platformatic/kafka not installed' : null
@@ -133,6 +134,28 @@ describe('@platformatic/kafka', { skip: missing ?? false }, () => {
       })
       const owned = [...first.assignments![0]!.partitions, ...second.assignments![0]!.partitions].sort()
       assert.deepEqual(owned, [0, 1, 2, 3], 'the two members own disjoint halves')
+      // `samsa groups describe` shows a KIP-848 group (ConsumerGroupDescribe) as the members see it.
+      const cli = await runSamsa([
+        'groups',
+        'describe',
+        'platformatic-848',
+        '--members',
+        '--json',
+        '-b',
+        broker.bootstrap,
+      ])
+      assert.equal(cli.code, 0, cli.stderr)
+      const described = JSON.parse(cli.stdout) as {
+        state: string
+        protocolType: string
+        protocol: string
+        members: { clientId: string; assignment: { topic: string; partitions: number[] }[] }[]
+      }
+      assert.deepEqual([described.state, described.protocolType, described.protocol], ['Stable', 'consumer', 'uniform'])
+      assert.deepEqual(described.members.map((m) => [m.clientId, m.assignment]).sort(), [
+        ['member-1', first.assignments],
+        ['member-2', second.assignments],
+      ])
 
       await produce(PER_PHASE, 2 * PER_PHASE)
       await producer.close()
