@@ -210,7 +210,9 @@ export class ReplicaManager implements MetadataPublisher {
 
   /**
    * Reads every requested partition; if fewer than minBytes came back and maxWaitMs > 0, waits until
-   * enough data is appended to the requested partitions (or the time runs out) and reads again.
+   * enough data is appended to the requested partitions or the time runs out, and then reads again either
+   * way (Kafka's DelayedFetch.onComplete): data that arrived below minBytes is returned at the timeout,
+   * with the watermarks as they are then.
    */
   async fetch(params: FetchParams, requests: readonly FetchPartitionRequest[]): Promise<FetchPartitionResult[]> {
     const first = await this.#readAll(params, requests)
@@ -218,12 +220,16 @@ export class ReplicaManager implements MetadataPublisher {
     const hasError = first.some((r) => r.errorCode !== 0)
     if (params.maxWaitMs <= 0 || bytes >= params.minBytes || hasError || requests.length === 0 || params.signal.aborted)
       return first
-    const arrived = await this.#waitForData(params, requests, params.minBytes - bytes)
-    if (!arrived || params.signal.aborted) return first
+    await this.#waitForData(params, requests, params.minBytes - bytes)
+    // A request whose connection is gone is never answered: skip the read.
+    if (params.signal.aborted) return first
     return this.#readAll(params, requests)
   }
 
-  /** Resolves true when `bytesNeeded` were appended to the partitions (or they changed), false on timeout. */
+  /**
+   * Resolves true when `bytesNeeded` were appended to the partitions (or they changed), false when the
+   * wait ends by timeout or abort.
+   */
   #waitForData(params: FetchParams, requests: readonly FetchPartitionRequest[], bytesNeeded: number): Promise<boolean> {
     return new Promise((resolve) => {
       let accumulated = 0

@@ -11,7 +11,12 @@ import {
   decodeCreateTopicsResponse,
   encodeCreateTopicsRequest,
 } from '../../src/protocol/generated/create-topics.ts'
-import { decodeFetchResponse, encodeFetchRequest, type FetchResponse } from '../../src/protocol/generated/fetch.ts'
+import {
+  decodeFetchResponse,
+  encodeFetchRequest,
+  type FetchRequestFetchTopic,
+  type FetchResponse,
+} from '../../src/protocol/generated/fetch.ts'
 import {
   decodeMetadataResponse,
   encodeMetadataRequest,
@@ -218,7 +223,39 @@ export class WireClient {
     fetchOffset: number,
     options: { version?: number; maxBytes?: number; maxWaitMs?: number } = {},
   ): Promise<FetchResponse> {
+    const maxBytes = options.maxBytes ?? 8 * 1024 * 1024
+    return this.fetchPartitions({
+      ...options,
+      maxBytes,
+      partitions: [{ topic, partition, fetchOffset, partitionMaxBytes: maxBytes }],
+    })
+  }
+
+  /**
+   * One Fetch request for any partitions (consecutive entries of the same topic share a topic entry),
+   * with the session, long-polling and size fields a test sets; consumer defaults otherwise.
+   */
+  async fetchPartitions(options: FetchOptions): Promise<FetchResponse> {
     const version = options.version ?? 11
+    const topics: FetchRequestFetchTopic[] = []
+    for (const p of options.partitions) {
+      const topic = p.topic ?? ''
+      const topicId = p.topicId ?? ZERO_UUID
+      let last = topics.at(-1)
+      if (last === undefined || last.topic !== topic || last.topicId !== topicId) {
+        last = { topic, topicId, partitions: [] }
+        topics.push(last)
+      }
+      last.partitions.push({
+        partition: p.partition,
+        currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+        fetchOffset: p.fetchOffset,
+        lastFetchedEpoch: -1,
+        logStartOffset: -1,
+        partitionMaxBytes: p.partitionMaxBytes ?? 1024 * 1024,
+        replicaDirectoryId: ZERO_UUID,
+      })
+    }
     return this.request(
       ApiKey.Fetch,
       version,
@@ -228,29 +265,17 @@ export class WireClient {
           replicaId: -1,
           replicaState: { replicaId: -1, replicaEpoch: -1 },
           maxWaitMs: options.maxWaitMs ?? 0,
-          minBytes: 0,
+          minBytes: options.minBytes ?? 0,
           maxBytes: options.maxBytes ?? 8 * 1024 * 1024,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [
-            {
-              topic,
-              topicId: ZERO_UUID,
-              partitions: [
-                {
-                  partition,
-                  currentLeaderEpoch: -1,
-                  fetchOffset,
-                  lastFetchedEpoch: -1,
-                  logStartOffset: -1,
-                  partitionMaxBytes: options.maxBytes ?? 8 * 1024 * 1024,
-                  replicaDirectoryId: ZERO_UUID,
-                },
-              ],
-            },
-          ],
-          forgottenTopicsData: [],
+          isolationLevel: options.isolationLevel ?? 0,
+          sessionId: options.sessionId ?? 0,
+          sessionEpoch: options.sessionEpoch ?? -1,
+          topics,
+          forgottenTopicsData: (options.forgotten ?? []).map((f) => ({
+            topic: f.topic ?? '',
+            topicId: f.topicId ?? ZERO_UUID,
+            partitions: f.partitions,
+          })),
           rackId: '',
         }),
       decodeFetchResponse,
@@ -260,6 +285,30 @@ export class WireClient {
   close(): void {
     this.socket.destroy()
   }
+}
+
+/** One partition of a Fetch request: by name (v0-v12) or by topic id (v13+). */
+export interface FetchPartitionSpec {
+  topic?: string
+  topicId?: string
+  partition: number
+  fetchOffset: number
+  partitionMaxBytes?: number
+  currentLeaderEpoch?: number
+}
+
+export interface FetchOptions {
+  version?: number
+  maxWaitMs?: number
+  minBytes?: number
+  maxBytes?: number
+  isolationLevel?: number
+  /** KIP-227: 0 and epoch -1 (the defaults) fetch without a session; epoch 0 creates one. */
+  sessionId?: number
+  sessionEpoch?: number
+  partitions: FetchPartitionSpec[]
+  /** Incremental fetches: partitions to remove from the session. */
+  forgotten?: { topic?: string; topicId?: string; partitions: number[] }[]
 }
 
 export function produceRequest(topic: string, partition: number, records: Buffer | null, acks: number) {
