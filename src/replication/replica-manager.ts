@@ -306,7 +306,8 @@ export class ReplicaManager implements MetadataPublisher {
         } else {
           result.errorCode = err.errorCode
         }
-        result.records = EMPTY
+        // As Kafka, a partition in error reports no watermarks.
+        Object.assign(result, fetchError(result.errorCode))
       }
     }
     return results

@@ -151,6 +151,13 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     validate: atLeast(1024),
   },
   {
+    name: 'max.incremental.fetch.session.cache.slots',
+    type: 'int',
+    default: '1000',
+    doc: 'The maximum number of incremental fetch sessions (KIP-227) kept.',
+    validate: atLeast(0),
+  },
+  {
     name: 'replica.fetch.max.bytes',
     type: 'int',
     default: '1048576',

@@ -244,7 +244,9 @@ export class BrokerNode {
       metadata: () => loader.image,
       controller,
       replicaManager,
-      fetchSessions: new FetchSessionCache(scheduler.clock),
+      fetchSessions: new FetchSessionCache(scheduler.clock, {
+        slotsMax: config.getInt('max.incremental.fetch.session.cache.slots'),
+      }),
       logConfigFor: (topic) => logConfigFor(topic, loader.image),
       groupCoordinator,
       logManager,

@@ -9,11 +9,14 @@
  * v15 replica state; v16 node endpoints. read_committed (v4+) reads up to the last stable offset and
  * lists the aborted transactions (from the `.txnindex` files) that overlap the records it returns.
  *
- * Long polling: when less than min_bytes is available, the request waits up to max_wait_ms for more.
+ * Long polling: when less than min_bytes is available, the request waits up to max_wait_ms for more,
+ * then reads again. Sessions (v7+): fetch-context.ts decides which partitions a request reads and which
+ * of them its response carries; a session error is a top-level error code with no partitions.
  * Record data is returned as it lies in the segment files, never re-encoded (except down-conversion).
  *
  * Not yet: follower fetches (replica_id >= 0) are served like consumer fetches; preferred read replicas.
  */
+import type { MetadataImage } from '../../metadata/image/metadata-image.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import { ApiKey } from '../../protocol/generated/api-message-types.ts'
 import {
@@ -25,10 +28,11 @@ import {
   type FetchResponsePartitionData,
 } from '../../protocol/generated/fetch.ts'
 import { KafkaProtocolError } from '../../protocol/kafka-protocol-error.ts'
+import { ZERO_UUID } from '../../protocol/primitives/uuid.ts'
 import { downConvertBatches } from '../../protocol/records/legacy.ts'
 import { IsolationLevel } from '../../replication/partition.ts'
 import type { FetchPartitionRequest } from '../../replication/replica-manager.ts'
-import { type FetchSession, FetchSessionEpoch, type SessionPartition } from '../fetch-session-cache.ts'
+import { type FetchPartitionParams, newFetchContext } from '../fetch-context.ts'
 import { defineHandler, type RequestContext } from '../handler.ts'
 
 type Services = 'metadata' | 'replicaManager' | 'fetchSessions' | 'config'
@@ -36,16 +40,10 @@ type Services = 'metadata' | 'replicaManager' | 'fetchSessions' | 'config'
 const TOPIC_IDS_VERSION = 13
 const EMPTY = Buffer.alloc(0)
 
-interface Wanted {
-  topic: string
-  topicId: string
-  partition: number
-  fetchOffset: number
-  partitionMaxBytes: number
-  currentLeaderEpoch: number
+/** A partition to read, its topic resolved against the metadata image. */
+interface Wanted extends FetchPartitionParams {
   /** Error found before reading (unknown topic or partition). */
   errorCode: number
-  session: SessionPartition | null
 }
 
 function partitionData(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
@@ -78,29 +76,10 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
   async handle(ctx, request) {
     const v = ctx.apiVersion
     const byId = v >= TOPIC_IDS_VERSION
-    const sessions = ctx.services.fetchSessions
-    let session: FetchSession | null = null
-    let incremental = false
-    if (v >= 7) {
-      const { sessionId, sessionEpoch } = request
-      if (sessionEpoch === FetchSessionEpoch.Final) {
-        if (sessionId !== 0) sessions.remove(sessionId)
-      } else if (sessionEpoch === FetchSessionEpoch.Initial) {
-        if (sessionId !== 0) sessions.remove(sessionId)
-        session = sessions.create()
-      } else {
-        const existing = sessionId === 0 ? undefined : sessions.get(sessionId)
-        if (existing === undefined)
-          return topLevelError(
-            sessionId === 0 ? ErrorCode.INVALID_FETCH_SESSION_EPOCH : ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
-          )
-        if (existing.epoch !== sessionEpoch) return topLevelError(ErrorCode.INVALID_FETCH_SESSION_EPOCH)
-        existing.epoch++
-        session = existing
-        incremental = true
-      }
-    }
-    const wanted = collectWanted(ctx, request, session, incremental, byId)
+    const context = newFetchContext(ctx.services.fetchSessions, v, request, requestedPartitions(ctx, request, byId))
+    if (typeof context === 'number') return topLevelError(context)
+    const image = ctx.services.metadata()
+    const wanted = context.partitions.map((p) => resolve(image, p, byId))
     const isolation =
       v >= 4 && request.isolationLevel === 1 ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted
     const brokerMaxBytes = ctx.services.config().getInt('fetch.max.bytes')
@@ -137,7 +116,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
       data.records = r.records
       if (isolation === IsolationLevel.ReadCommitted) data.abortedTransactions = r.abortedTransactions ?? []
       if (r.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || r.errorCode === ErrorCode.FENCED_LEADER_EPOCH) {
-        const reg = ctx.services.metadata().topics.getPartition(w.topic, w.partition)
+        const reg = image.topics.getPartition(w.topic, w.partition)
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
       }
       if (v < 4) convertForOldFetcher(data, v)
@@ -148,128 +127,69 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
         refuseZstd(data)
       byWanted.set(w, data)
     })
+    const data = wanted.map((w) => byWanted.get(w) ?? partitionData(w.partition, w.errorCode))
+    const answer = context.respond(data)
+    if (answer.errorCode !== ErrorCode.NONE) return topLevelError(answer.errorCode, answer.sessionId)
     const responses: FetchResponseFetchableTopicResponse[] = []
     let current: FetchResponseFetchableTopicResponse | undefined
-    for (const w of wanted) {
-      const data = byWanted.get(w) ?? partitionData(w.partition, w.errorCode)
-      if (incremental && !mustRespond(w.session, data)) continue
-      if (w.session !== null) {
-        w.session.lastHighWatermark = data.highWatermark
-        w.session.lastLastStableOffset = data.lastStableOffset
-        w.session.lastLogStartOffset = data.logStartOffset
-      }
+    wanted.forEach((w, i) => {
+      if (!answer.include[i]) return
       const topicKey = byId ? w.topicId : w.topic
       if (current === undefined || (byId ? current.topicId : current.topic) !== topicKey) {
         current = { topic: w.topic, topicId: w.topicId, partitions: [] }
         responses.push(current)
       }
-      current.partitions.push(data)
-    }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses, nodeEndpoints: [] }
+      current.partitions.push(data[i]!)
+    })
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: answer.sessionId, responses, nodeEndpoints: [] }
   },
   errorResponse: (_request, errorCode) => topLevelError(errorCode),
 })
 
-/**
- * The partitions this request reads, in response order: the request's own list for full fetches; for
- * incremental ones, the session's partitions after applying the request's additions and removals.
- */
-function collectWanted(
+/** The request's own partitions, in request order, named both ways where the topic is known. */
+function requestedPartitions(
   ctx: RequestContext<Services>,
   request: FetchRequest,
-  session: FetchSession | null,
-  incremental: boolean,
   byId: boolean,
-): Wanted[] {
-  const image = ctx.services.metadata()
-  const resolve = (topic: string, topicId: string): { name: string; id: string; errorCode: number } => {
-    const t = byId ? image.topics.getTopicById(topicId) : image.topics.getTopic(topic)
-    if (t === undefined)
-      return {
-        name: topic,
-        id: topicId,
-        errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      }
-    return { name: t.name, id: t.topicId, errorCode: ErrorCode.NONE }
-  }
-  if (session !== null && incremental) {
-    for (const f of request.forgottenTopicsData) {
-      for (const p of f.partitions) session.partitions.delete(`${byId ? f.topicId : f.topic}:${p}`)
-    }
-  }
-  const direct: Wanted[] = []
+): FetchPartitionParams[] {
+  const topics = ctx.services.metadata().topics
+  const out: FetchPartitionParams[] = []
   for (const t of request.topics) {
-    const resolved = resolve(t.topic, t.topicId)
+    const known = byId ? topics.getTopicById(t.topicId) : topics.getTopic(t.topic)
+    const topic = byId ? (known?.name ?? '') : t.topic
+    const topicId = byId ? t.topicId : (known?.topicId ?? ZERO_UUID)
     for (const p of t.partitions) {
-      let errorCode = resolved.errorCode
-      if (errorCode === ErrorCode.NONE && !image.topics.getTopic(resolved.name)?.partitions.has(p.partition)) {
-        errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-      }
-      const w: Wanted = {
-        topic: resolved.name,
-        topicId: resolved.id,
+      out.push({
+        topic,
+        topicId,
         partition: p.partition,
         fetchOffset: p.fetchOffset,
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
-        errorCode,
-        session: null,
-      }
-      if (session !== null) {
-        const k = `${byId ? t.topicId : t.topic}:${p.partition}`
-        let sp = session.partitions.get(k)
-        if (sp === undefined) {
-          sp = {
-            topic: resolved.name,
-            topicId: resolved.id,
-            partition: p.partition,
-            fetchOffset: p.fetchOffset,
-            partitionMaxBytes: p.partitionMaxBytes,
-            currentLeaderEpoch: p.currentLeaderEpoch,
-            lastHighWatermark: -2,
-            lastLastStableOffset: -2,
-            lastLogStartOffset: -2,
-          }
-          session.partitions.set(k, sp)
-        } else {
-          sp.fetchOffset = p.fetchOffset
-          sp.partitionMaxBytes = p.partitionMaxBytes
-          sp.currentLeaderEpoch = p.currentLeaderEpoch
-        }
-        w.session = sp
-      }
-      direct.push(w)
+      })
     }
-  }
-  if (session === null || !incremental) return direct
-  // Incremental: every partition of the session is read, in session order.
-  const out: Wanted[] = []
-  for (const sp of session.partitions.values()) {
-    const resolved = resolve(sp.topic, sp.topicId)
-    out.push({
-      topic: resolved.name,
-      topicId: resolved.id,
-      partition: sp.partition,
-      fetchOffset: sp.fetchOffset,
-      partitionMaxBytes: sp.partitionMaxBytes,
-      currentLeaderEpoch: sp.currentLeaderEpoch,
-      errorCode: resolved.errorCode,
-      session: sp,
-    })
   }
   return out
 }
 
-/** Whether an incremental response must mention this partition (Kafka's CachedPartition rules). */
-function mustRespond(sp: SessionPartition | null, data: FetchResponsePartitionData): boolean {
-  if (sp === null) return true
-  return (
-    data.errorCode !== ErrorCode.NONE ||
-    (data.records?.length ?? 0) > 0 ||
-    data.highWatermark !== sp.lastHighWatermark ||
-    data.lastStableOffset !== sp.lastLastStableOffset ||
-    data.logStartOffset !== sp.lastLogStartOffset
-  )
+/**
+ * A partition of the context checked against the current image: session partitions are looked up
+ * again on every request, so a topic deleted (or created) since is answered as it is now.
+ */
+function resolve(image: MetadataImage, p: FetchPartitionParams, byId: boolean): Wanted {
+  const t = byId ? image.topics.getTopicById(p.topicId) : image.topics.getTopic(p.topic)
+  const base = {
+    partition: p.partition,
+    fetchOffset: p.fetchOffset,
+    partitionMaxBytes: p.partitionMaxBytes,
+    currentLeaderEpoch: p.currentLeaderEpoch,
+  }
+  if (t === undefined) {
+    const errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    return { ...base, topic: p.topic, topicId: p.topicId, errorCode }
+  }
+  const errorCode = t.partitions.has(p.partition) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+  return { ...base, topic: t.name, topicId: t.topicId, errorCode }
 }
 
 /** Fetch v0-v3 consumers read magic 0 (v0-v1) or magic 1 (v2-v3) message sets. */
