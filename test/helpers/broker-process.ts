@@ -127,9 +127,9 @@ export class BrokerProcess {
     return new Promise((resolve) => child.once('exit', () => resolve()))
   }
 
-  /** SIGTERM and wait: the graceful path (checkpoints, clean-shutdown marker). */
-  async stop(): Promise<number | null> {
-    return this.#signal('SIGTERM')
+  /** SIGTERM (or SIGINT) and wait for the exit code: the graceful path (checkpoints, clean-shutdown marker). */
+  async stop(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM'): Promise<number | null> {
+    return this.#signal(signal)
   }
 
   /** SIGKILL: the crash path (no checkpoints, recovery on the next start). */

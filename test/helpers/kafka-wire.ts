@@ -221,7 +221,7 @@ export class WireClient {
     topic: string,
     partition: number,
     fetchOffset: number,
-    options: { version?: number; maxBytes?: number; maxWaitMs?: number } = {},
+    options: { version?: number; maxBytes?: number; maxWaitMs?: number; minBytes?: number } = {},
   ): Promise<FetchResponse> {
     const maxBytes = options.maxBytes ?? 8 * 1024 * 1024
     return this.fetchPartitions({
