@@ -85,4 +85,24 @@ describe('transactional offset commits', () => {
     const r2 = await api.commitTransactionalOffsets(ctx.gc, big, 3)
     assert.equal(r2[0]!.partitions[0]!.errorCode, ErrorCode.OFFSET_METADATA_TOO_LARGE)
   })
+
+  it('to a KIP-848 group with members: only the group id commits unchecked; any identity sent is validated', async () => {
+    const ctx = await GroupTestContext.create()
+    const member = await ctx.cgJoin('g', ['foo'])
+    assert.equal(member.memberEpoch, 1)
+    const code = async (extra: Partial<TxnOffsetCommitRequest>, version = 3) =>
+      (await api.commitTransactionalOffsets(ctx.gc, txnCommit('g', 5, extra), version))[0]!.partitions[0]!.errorCode
+    // A producer's sendOffsetsToTransaction(offsets, groupId): generation -1, no member, no instance.
+    assert.equal(await code({}, 0), ErrorCode.NONE)
+    assert.equal(await code({}), ErrorCode.NONE)
+    assert.equal(await code({ groupInstanceId: 'i' }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await code({ memberId: 'nobody' }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await code({ memberId: member.memberId!, generationId: 7 }), ErrorCode.ILLEGAL_GENERATION)
+    assert.equal(await code({ memberId: member.memberId!, generationId: 1 }), ErrorCode.NONE)
+    // The exemption is for transactional commits only: a plain OffsetCommit without a member is refused.
+    const plain = await ctx.commit({ groupId: 'g' }, { foo: { 0: 9 } }, 9)
+    assert.equal(plain[0]!.partitions[0]!.errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await api.completeTransaction(ctx.gc, 0, PID, 2, 0, true), ErrorCode.NONE)
+    assert.deepEqual(await offsetOf(ctx, 'g', true), [ErrorCode.NONE, 5])
+  })
 })

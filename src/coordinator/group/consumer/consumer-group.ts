@@ -142,12 +142,15 @@ export class ConsumerGroup implements ModernGroup {
   /** Kafka's ConsumerGroup.validateOffsetCommit: the member epoch must be the member's current one. */
   validateOffsetCommit(
     memberId: string,
-    _groupInstanceId: string | null,
+    groupInstanceId: string | null,
     memberEpoch: number,
     isTransactional: boolean,
     apiVersion: number,
   ): void {
     if (memberEpoch < 0 && this.members.size === 0) return
+    // TxnOffsetCommit's member fields are optional: a producer that sends only the group id (Kafka 4.0,
+    // KAFKA-18060) commits without checks; any identity it does send is validated.
+    if (isTransactional && memberEpoch === -1 && memberId === '' && groupInstanceId === null) return
     const member = this.members.get(memberId)
     if (member === undefined) throw new KafkaProtocolError(ErrorCode.UNKNOWN_MEMBER_ID)
     if (!isTransactional && apiVersion < 9)
