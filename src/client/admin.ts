@@ -20,6 +20,7 @@ import {
   alterCommittedOffsets,
   type CommittedOffset,
   deleteGroups,
+  deleteGroupsEach,
   describeGroup,
   fetchCommittedOffsets,
   type GroupDescription,
@@ -420,6 +421,11 @@ export class Admin {
   /** Deletes groups (NON_EMPTY_GROUP while they have members, GROUP_ID_NOT_FOUND when unknown). */
   deleteGroups(groupIds: readonly string[]): Promise<void> {
     return deleteGroups(this.#cluster, groupIds)
+  }
+
+  /** Deletes each group, trying all of them; one result per group (error null when it was deleted). */
+  deleteGroupsEach(groupIds: readonly string[]): Promise<{ groupId: string; error: KafkaResponseError | null }[]> {
+    return deleteGroupsEach(this.#cluster, groupIds)
   }
 
   /** A group's committed offsets (all topics when none are named). */

@@ -192,25 +192,42 @@ async function describeClassicGroup(cluster: Cluster, groupId: string): Promise<
   }
 }
 
-export async function deleteGroups(cluster: Cluster, groupIds: readonly string[]): Promise<void> {
+/** Deletes each group in turn; every group is tried, and each gets its own result (null when deleted). */
+export async function deleteGroupsEach(
+  cluster: Cluster,
+  groupIds: readonly string[],
+): Promise<{ groupId: string; error: KafkaResponseError | null }[]> {
+  const out: { groupId: string; error: KafkaResponseError | null }[] = []
   for (const groupId of groupIds) {
-    const res = await cluster.retry(async () => {
-      const conn = await groupCoordinator(cluster, groupId)
-      const version = conn.versionFor(ApiKey.DeleteGroups, DELETE_GROUPS_VERSION_MAX)
-      const r = await conn.request(
-        ApiKey.DeleteGroups,
-        version,
-        (w, v) => encodeDeleteGroupsRequest(w, v, { groupsNames: [groupId] }),
-        decodeDeleteGroupsResponse,
-      )
-      const code = r.results[0]?.errorCode ?? ErrorCode.NONE
-      if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
-        throw new KafkaResponseError(code, { resource: groupId })
-      return r
-    })
-    const code = res.results[0]?.errorCode ?? ErrorCode.NONE
-    if (code !== ErrorCode.NONE) throw new KafkaResponseError(code, { resource: groupId })
+    try {
+      const res = await cluster.retry(async () => {
+        const conn = await groupCoordinator(cluster, groupId)
+        const version = conn.versionFor(ApiKey.DeleteGroups, DELETE_GROUPS_VERSION_MAX)
+        const r = await conn.request(
+          ApiKey.DeleteGroups,
+          version,
+          (w, v) => encodeDeleteGroupsRequest(w, v, { groupsNames: [groupId] }),
+          decodeDeleteGroupsResponse,
+        )
+        const code = r.results[0]?.errorCode ?? ErrorCode.NONE
+        if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+          throw new KafkaResponseError(code, { resource: groupId })
+        return r
+      })
+      const code = res.results[0]?.errorCode ?? ErrorCode.NONE
+      out.push({ groupId, error: code === ErrorCode.NONE ? null : new KafkaResponseError(code, { resource: groupId }) })
+    } catch (err) {
+      if (!(err instanceof KafkaResponseError)) throw err
+      out.push({ groupId, error: err })
+    }
   }
+  return out
+}
+
+/** Deletes the groups, trying every one; throws the first group's error after all were tried. */
+export async function deleteGroups(cluster: Cluster, groupIds: readonly string[]): Promise<void> {
+  const failed = (await deleteGroupsEach(cluster, groupIds)).find((r) => r.error !== null)
+  if (failed?.error) throw failed.error
 }
 
 /** The group's committed offsets, of all topics when `topics` is omitted. */

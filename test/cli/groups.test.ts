@@ -1,6 +1,7 @@
 /**
  * `samsa groups` against a broker with one idle group (offsets committed) and one live kafkajs group:
- * list, describe with lag, members, reset-offsets (dry run, then --execute, refused while active), delete.
+ * list, describe with lag, members, reset-offsets (dry run, then --execute, refused while active, every
+ * target), delete; the error cases answered as kafka-consumer-groups answers them.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -24,6 +25,8 @@ describe('samsa groups', () => {
   let b: string[]
   let admin: Admin
   let live: KafkaJsConsumer
+  /** The timestamp of events' first record; record i is stamped t0 + i seconds. */
+  const t0 = Date.now() - 60_000
   before(async () => {
     broker = await startBroker()
     b = ['--bootstrap-server', broker.bootstrap]
@@ -38,12 +41,32 @@ describe('samsa groups', () => {
         messages: Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition: p })),
       })
     }
+    await admin.createTopics([
+      { topic: 'events', numPartitions: 1 },
+      { topic: 'trimmed', numPartitions: 1 },
+    ])
+    await producer.send({
+      topic: 'events',
+      messages: Array.from({ length: 10 }, (_, i) => ({ value: `e${i}`, partition: 0, timestamp: t0 + i * 1000 })),
+    })
+    await producer.send({
+      topic: 'trimmed',
+      messages: Array.from({ length: 10 }, (_, i) => ({ value: `t${i}`, partition: 0 })),
+    })
     await producer.close()
+    await admin.alterCommittedOffsets('hist', [{ topic: 'events', partition: 0, offset: 2 }])
+    await admin.alterCommittedOffsets('trim', [{ topic: 'trimmed', partition: 0, offset: 8 }])
+    await admin.alterCommittedOffsets('spare', [{ topic: 'events', partition: 0, offset: 1 }])
     await admin.alterCommittedOffsets('idle', [
       { topic: 'orders', partition: 0, offset: 4 },
       { topic: 'orders', partition: 1, offset: 7 },
     ])
     const kafka = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const kadmin = kafka.admin()
+    await kadmin.connect()
+    await kadmin.fetchTopicOffsets('trimmed') // kafkajs deletes records only of topics whose metadata it holds
+    await kadmin.deleteTopicRecords({ topic: 'trimmed', partitions: [{ partition: 0, offset: '6' }] })
+    await kadmin.disconnect()
     live = kafka.consumer({ groupId: 'live' })
     await live.connect()
     await live.subscribe({ topic: 'orders', fromBeginning: true })
@@ -66,13 +89,13 @@ describe('samsa groups', () => {
     const r = await samsa(['groups', 'list', '--json', ...b])
     assert.equal(r.code, 0, r.stderr)
     const groups = JSON.parse(r.stdout) as { groupId: string; state: string }[]
-    assert.deepEqual(
-      groups.map((g) => [g.groupId, g.state]),
-      [
-        ['idle', 'Empty'],
-        ['live', 'Stable'],
-      ],
-    )
+    assert.deepEqual(groups.map((g) => [g.groupId, g.state]).sort(), [
+      ['hist', 'Empty'],
+      ['idle', 'Empty'],
+      ['live', 'Stable'],
+      ['spare', 'Empty'],
+      ['trim', 'Empty'],
+    ])
   })
 
   it('describes committed offset, log end offset and lag per partition', async () => {
@@ -176,5 +199,75 @@ describe('samsa groups', () => {
     assert.equal(del.code, 0, del.stderr)
     const gone = await samsa(['groups', 'delete', 'idle', ...b])
     assert.match(gone.stderr, /GROUP_ID_NOT_FOUND/)
+  })
+
+  const committedOf = async (group: string) =>
+    (await admin.fetchCommittedOffsets(group)).map((o) => [o.topic, o.partition, o.offset])
+  const reset = async (group: string, ...args: string[]) => {
+    const r = await samsa(['groups', 'reset-offsets', group, ...args, '--json', ...b])
+    return { ...r, planned: r.code === 0 ? (JSON.parse(r.stdout) as { offset: number }[]).map((o) => o.offset) : [] }
+  }
+
+  it('resets to the latest, the earliest, and a time inside the log (--dry-run shows, --execute commits)', async () => {
+    const latest = await reset('hist', '--topic', 'events', '--to-latest', '--dry-run')
+    assert.equal(latest.code, 0, latest.stderr)
+    assert.deepEqual(latest.planned, [10])
+    assert.deepEqual(await committedOf('hist'), [['events', 0, 2]], 'an explicit dry run changes nothing')
+    const both = await reset('hist', '--topic', 'events', '--to-latest', '--dry-run', '--execute')
+    assert.equal(both.code, 1)
+    assert.match(both.stderr, /only one of --execute and --dry-run/)
+
+    assert.equal((await reset('hist', '--topic', 'events', '--to-latest', '--execute')).code, 0)
+    assert.deepEqual(await committedOf('hist'), [['events', 0, 10]])
+    assert.equal((await reset('hist', '--topic', 'events', '--to-earliest', '--execute')).code, 0)
+    assert.deepEqual(await committedOf('hist'), [['events', 0, 0]])
+    // Record 5 is stamped t0 + 5 s: the first record at or after t0 + 4.5 s.
+    const when = new Date(t0 + 4500).toISOString()
+    const byTime = await reset('hist', '--topic', 'events', '--to-datetime', when, '--execute')
+    assert.equal(byTime.code, 0, byTime.stderr)
+    assert.deepEqual(byTime.planned, [5])
+    assert.deepEqual(await committedOf('hist'), [['events', 0, 5]])
+    const exact = await reset('hist', '--topic', 'events', '--to-datetime', String(t0 + 7000))
+    assert.deepEqual(exact.planned, [7], 'epoch ms naming a record exactly gives that record')
+  })
+
+  it('shifts back past the log start to the log start, and refuses to shift a partition with no committed offset', async () => {
+    // trimmed: 10 records, the first 6 deleted; the group sits at 8.
+    const back = await reset('trim', '--topic', 'trimmed', '--shift-by', '-5', '--execute')
+    assert.equal(back.code, 0, back.stderr)
+    assert.deepEqual(back.planned, [6], '8 - 5 is clamped to the log start offset 6')
+    assert.deepEqual(await committedOf('trim'), [['trimmed', 0, 6]])
+    const none = await reset('trim', '--topic', 'events', '--shift-by', '1', '--execute')
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, /Cannot shift offset for partition events-0 since there is no current committed offset/)
+    assert.deepEqual(await committedOf('trim'), [['trimmed', 0, 6]], 'nothing committed')
+  })
+
+  it('refuses even a dry run for an active group', async () => {
+    const dry = await samsa(['groups', 'reset-offsets', 'live', '--all-topics', '--to-earliest', ...b])
+    assert.equal(dry.code, 1)
+    assert.match(dry.stderr, /can only be reset if the group 'live' is inactive, but the current state is Stable/)
+    assert.equal(dry.stdout, '', 'no plan is shown')
+  })
+
+  it('says a group that does not exist does not exist', async () => {
+    for (const extra of [[], ['--members']]) {
+      const r = await samsa(['groups', 'describe', 'nosuch', ...extra, ...b])
+      assert.equal(r.code, 1)
+      assert.match(r.stderr, /Consumer group 'nosuch' does not exist\./)
+    }
+  })
+
+  it('deletes every group it can and reports each one that failed', async () => {
+    const r = await samsa(['groups', 'delete', 'spare', 'nosuch', 'live', ...b])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /Deletion of some consumer groups failed/)
+    assert.match(r.stderr, /\* Group 'nosuch' could not be deleted due to: GROUP_ID_NOT_FOUND/)
+    assert.match(r.stderr, /\* Group 'live' could not be deleted due to: NON_EMPTY_GROUP/)
+    assert.match(r.stdout, /These consumer groups were deleted successfully: 'spare'/)
+    assert.deepEqual(await committedOf('spare'), [], 'spare is gone although a later group failed')
+    const two = await samsa(['groups', 'delete', 'hist', 'trim', ...b])
+    assert.equal(two.code, 0, two.stderr)
+    assert.equal(two.stdout.trim(), "Deletion of requested consumer groups ('hist', 'trim') was successful.")
   })
 })

@@ -82,6 +82,7 @@ interface ResetFlags extends ConnectionFlags {
   shiftBy?: string
   toDatetime?: string
   execute?: boolean
+  dryRun?: boolean
   json?: boolean
 }
 
@@ -145,9 +146,13 @@ async function newOffsets(
       else if (flags.toLatest === true) target = hi
       else if (flags.toCurrent === true) target = current >= 0 ? current : hi
       else if (flags.toOffset !== undefined) target = parseIntFlag('--to-offset', flags.toOffset)
-      else if (flags.shiftBy !== undefined)
-        target = (current >= 0 ? current : hi) + parseIntFlag('--shift-by', flags.shiftBy)
-      else {
+      else if (flags.shiftBy !== undefined) {
+        if (current < 0)
+          throw new Error(
+            `Cannot shift offset for partition ${topic}-${partition} since there is no current committed offset`,
+          )
+        target = current + parseIntFlag('--shift-by', flags.shiftBy)
+      } else {
         const t = byTime?.get(partition) ?? -1
         target = t >= 0 ? t : hi
       }
@@ -192,6 +197,8 @@ export function registerGroupsCommand(program: Command): void {
     .action(async (groupId: string, flags: ConnectionFlags & { members?: boolean; json?: boolean }) => {
       await withAdmin(flags, async (admin) => {
         const group = await admin.describeGroup(groupId)
+        // DescribeGroups answers Dead for a group the coordinator does not know.
+        if (group.state === 'Dead') throw new Error(`Consumer group '${groupId}' does not exist.`)
         if (flags.members === true) {
           if (flags.json === true) console.log(JSON.stringify(group))
           else {
@@ -246,11 +253,20 @@ export function registerGroupsCommand(program: Command): void {
     })
 
   withBootstrap(groups.command('delete <groups...>'))
-    .description('delete consumer groups that have no members')
+    .description('delete consumer groups that have no members (every group named is tried)')
     .action(async (groupIds: string[], flags: ConnectionFlags) => {
       await withAdmin(flags, async (admin) => {
-        await admin.deleteGroups(groupIds)
-        console.log(`Deleted ${groupIds.join(', ')}.`)
+        const results = await admin.deleteGroupsEach(groupIds)
+        const ok = results.filter((r) => r.error === null).map((r) => r.groupId)
+        const failed = results.filter((r) => r.error !== null)
+        if (failed.length === 0) {
+          console.log(`Deletion of requested consumer groups ('${ok.join("', '")}') was successful.`)
+          return
+        }
+        console.error('Error: Deletion of some consumer groups failed:')
+        for (const f of failed) console.error(`* Group '${f.groupId}' could not be deleted due to: ${f.error?.message}`)
+        if (ok.length > 0) console.log(`These consumer groups were deleted successfully: '${ok.join("', '")}'`)
+        process.exitCode = 1
       })
     })
 
@@ -265,21 +281,23 @@ export function registerGroupsCommand(program: Command): void {
     .option('--shift-by <n>', 'the committed offset plus n (may be negative)')
     .option('--to-datetime <when>', 'the first offset at or after an ISO date-time or epoch ms')
     .option('--execute', 'commit the new offsets (default: only show them)')
+    .option('--dry-run', 'only show the new offsets (the default)')
     .option('--json', 'print JSON')
     .action(async (groupId: string, flags: ResetFlags) => {
+      if (flags.execute === true && flags.dryRun === true)
+        throw new Error('reset-offsets accepts only one of --execute and --dry-run')
       await withAdmin(flags, async (admin) => {
+        // Like kafka-consumer-groups, a dry run is refused for an active group too: its plan would be stale.
+        const group = await admin.describeGroup(groupId)
+        if (group.state !== 'Empty' && group.state !== 'Dead') {
+          throw new Error(
+            `Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${group.state}.`,
+          )
+        }
         const committed = await admin.fetchCommittedOffsets(groupId)
         const scope = await resetScope(admin, flags, committed)
         const planned = await newOffsets(admin, flags, scope, committed)
-        if (flags.execute === true) {
-          const group = await admin.describeGroup(groupId)
-          if (group.state !== 'Empty' && group.state !== 'Dead') {
-            throw new Error(
-              `Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${group.state}.`,
-            )
-          }
-          await admin.alterCommittedOffsets(groupId, planned)
-        }
+        if (flags.execute === true) await admin.alterCommittedOffsets(groupId, planned)
         if (flags.json === true) console.log(JSON.stringify(planned))
         else
           console.log(
