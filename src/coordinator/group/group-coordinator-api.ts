@@ -127,6 +127,7 @@ export async function commitOffsets(
       partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
     }))
   if (!gc.isActive) return failAll(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+  if (request.groupId === '') return failAll(ErrorCode.INVALID_GROUP_ID)
   try {
     return await gc.write(request.groupId, 'commit-offset', (shard) => shard.offsets.commitOffset(request, apiVersion))
   } catch (err) {
@@ -202,6 +203,7 @@ export async function fetchOffsets(
   memberEpoch = -1,
 ): Promise<OffsetFetchResponseOffsetFetchResponseGroup> {
   if (!gc.isActive) return { groupId, topics: [], errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
+  if (groupId === '') return { groupId, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID }
   const fetch = (shard: GroupCoordinatorShard) =>
     shard.offsets.fetchOffsets(groupId, topics, requireStable, memberId, memberEpoch)
   try {
@@ -223,6 +225,7 @@ export function describeGroups(
 ): DescribeGroupsResponseDescribedGroup[] {
   return groupIds.map((groupId) => {
     if (!gc.isActive) return describedGroup(groupId, ErrorCode.COORDINATOR_NOT_AVAILABLE, '', '', '')
+    if (groupId === '') return describedGroup(groupId, ErrorCode.INVALID_GROUP_ID, '', '', '')
     try {
       return gc.read(groupId, (shard) => shard.groups.describeGroup(groupId))
     } catch (err) {
@@ -252,6 +255,7 @@ export async function deleteGroups(
   if (!gc.isActive) return groupIds.map((groupId) => ({ groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }))
   const byPartition = new Map<number, string[]>()
   for (const g of groupIds) {
+    if (g === '') continue
     const p = gc.partitionFor(g)
     byPartition.set(p, [...(byPartition.get(p) ?? []), g])
   }
@@ -266,7 +270,10 @@ export async function deleteGroups(
     }),
   )
   const byId = new Map(results.flat().map((r) => [r.groupId, r]))
-  return groupIds.map((g) => byId.get(g) ?? { groupId: g, errorCode: ErrorCode.UNKNOWN_SERVER_ERROR })
+  return groupIds.map(
+    (g) =>
+      byId.get(g) ?? { groupId: g, errorCode: g === '' ? ErrorCode.INVALID_GROUP_ID : ErrorCode.UNKNOWN_SERVER_ERROR },
+  )
 }
 
 export async function deleteOffsets(gc: GroupCoordinator, request: OffsetDeleteRequest): Promise<OffsetDeleteResponse> {

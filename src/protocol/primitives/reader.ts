@@ -152,13 +152,13 @@ export class Reader {
   readCompactString(): string {
     const n = this.readUVarint()
     if (n === 0) throw new ProtocolDecodeError('null compact string where a string is required')
-    return this.#utf8(n - 1)
+    return this.#utf8(compactStringLength(n))
   }
 
   readCompactNullableString(): string | null {
     const n = this.readUVarint()
     if (n === 0) return null
-    return this.#utf8(n - 1)
+    return this.#utf8(compactStringLength(n))
   }
 
   readRaw(length: number): Buffer {
@@ -242,4 +242,13 @@ export class Reader {
       this.pos = fieldEnd
     }
   }
+}
+
+/**
+ * A compact string's byte length from its uvarint (length + 1). Kafka's generated readers refuse any
+ * string field longer than 0x7fff bytes, the int16 strings' limit, in flexible versions too.
+ */
+function compactStringLength(n: number): number {
+  if (n - 1 > 0x7fff) throw new ProtocolDecodeError(`string of ${n - 1} bytes, above the 32767 a string may hold`)
+  return n - 1
 }
