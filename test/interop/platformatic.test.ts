@@ -9,6 +9,9 @@
  *   partitions between them (as `samsa groups describe` also shows), the moved ones starting at the
  *   committed offsets; the records produced next reach exactly one member each. Across the group every record arrives exactly once, with its
  *   key, value and headers, in order per key.
+ * - the same with groupRemoteAssignor 'range' on 5 partitions: each member gets one contiguous range, the
+ *   member with the lower member id the lower partitions and the extra one (Kafka's server-side range
+ *   assignor), and every record again arrives exactly once.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -194,6 +197,103 @@ describe('@platformatic/kafka', { skip: missing ?? false }, () => {
           [...ns].sort((a, b) => a - b),
           `${key}: in order`,
         )
+      }
+    } finally {
+      for (const m of members) await m.close(true)
+    }
+  })
+
+  it('a KIP-848 group with the server-side range assignor: contiguous ranges by member id, every record once', {
+    timeout: 120_000,
+  }, async () => {
+    const topic = 'platformatic-range'
+    const bootstrapBrokers = [broker.bootstrap]
+    const admin = new pk.Admin({ clientId: 'samsa-admin', bootstrapBrokers })
+    await admin.createTopics({ topics: [topic], partitions: 5, replicas: 1 })
+    await admin.close()
+    const producer = new pk.Producer({
+      clientId: 'range-producer',
+      bootstrapBrokers,
+      serializers: pk.stringSerializers,
+    })
+    const produce = async (from: number, to: number) => {
+      const messages = Array.from({ length: to - from }, (_, i) => ({
+        topic,
+        key: `k${(from + i) % KEYS}`,
+        value: `v${from + i}`,
+      }))
+      await producer.send({ messages })
+    }
+    await produce(0, 500)
+    const received: { member: string; value: string; partition: number }[] = []
+    const commitErrors: string[] = []
+    const members: Platformatic.Consumer<string, string, string, string>[] = []
+    const join = async (member: string) => {
+      const consumer = new pk.Consumer({
+        groupId: 'platformatic-range',
+        clientId: member,
+        bootstrapBrokers,
+        deserializers: pk.stringDeserializers,
+        groupProtocol: 'consumer',
+        groupRemoteAssignor: 'range',
+        maxWaitTime: 200,
+      })
+      const stream = await consumer.consume({
+        topics: [topic],
+        mode: 'committed',
+        fallbackMode: 'earliest',
+        autocommit: false,
+      })
+      stream.on('data', async (m: Platformatic.Message<string, string, string, string>) => {
+        received.push({ member, value: m.value, partition: m.partition })
+        await Promise.resolve(m.commit()).catch((err: unknown) => commitErrors.push(`${member}: ${String(err)}`))
+      })
+      members.push(consumer)
+      return consumer
+    }
+    try {
+      const first = await join('range-1')
+      await waitUntil('the first member read the first phase', () => received.length >= 500)
+      assert.deepEqual(first.assignments, [{ topic, partitions: [0, 1, 2, 3, 4] }])
+      await sleep(500) // the last commits
+      const second = await join('range-2')
+      const partitionsOf = (c: Platformatic.Consumer<string, string, string, string>) =>
+        [...(c.assignments?.[0]?.partitions ?? [])].sort((a, b) => a - b)
+      await waitUntil('the range assignor split the partitions', () => {
+        const a = partitionsOf(first).length
+        const b = partitionsOf(second).length
+        return a + b === 5 && a > 0 && b > 0
+      })
+      const [low, high] = [first, second].sort((x, y) => (x.memberId! < y.memberId! ? -1 : 1))
+      assert.deepEqual(
+        partitionsOf(low!),
+        [0, 1, 2],
+        'the lower member id gets the first range and the extra partition',
+      )
+      assert.deepEqual(partitionsOf(high!), [3, 4])
+      const cli = await runSamsa([
+        'groups',
+        'describe',
+        'platformatic-range',
+        '--members',
+        '--json',
+        '-b',
+        broker.bootstrap,
+      ])
+      assert.equal(cli.code, 0, cli.stderr)
+      assert.equal((JSON.parse(cli.stdout) as { protocol: string }).protocol, 'range')
+
+      await produce(500, 1000)
+      await producer.close()
+      await waitUntil('the group read the second phase', () => received.length >= 1000)
+      await sleep(1000) // anything read twice would arrive by now
+      assert.deepEqual(commitErrors, [], 'the broker accepted every commit')
+      const values = received.map((r) => r.value)
+      assert.equal(new Set(values).size, values.length, 'no record arrives twice')
+      assert.equal(values.length, 1000, 'every record arrives')
+      for (const r of received.filter((x) => Number(x.value.slice(1)) >= 500)) {
+        const owner = r.member === 'range-1' ? first : second
+        assert.ok(partitionsOf(owner).includes(r.partition), `${r.value} read by its partition's owner`)
       }
     } finally {
       for (const m of members) await m.close(true)
