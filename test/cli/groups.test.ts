@@ -270,4 +270,18 @@ describe('samsa groups', () => {
     assert.equal(two.code, 0, two.stderr)
     assert.equal(two.stdout.trim(), "Deletion of requested consumer groups ('hist', 'trim') was successful.")
   })
+
+  it('the groups live in __consumer_offsets as Kafka creates it by default: 50 compacted partitions, one replica on one node', async () => {
+    const [topic] = await admin.describeTopics(['__consumer_offsets'])
+    assert.equal(topic?.isInternal, true)
+    assert.equal(topic?.partitions.length, 50, 'offsets.topic.num.partitions defaults to 50')
+    assert.ok(
+      topic?.partitions.every((p) => p.replicas.length === 1 && p.isr.length === 1),
+      'offsets.topic.replication.factor 3 is capped at the one broker there is',
+    )
+    const [described] = await admin.describeConfigs([{ type: 'topic', name: '__consumer_offsets' }])
+    const config = new Map(described?.configs.map((c) => [c.name, c.value]))
+    assert.equal(config.get('cleanup.policy'), 'compact')
+    assert.equal(config.get('segment.bytes'), '104857600', 'offsets.topic.segment.bytes')
+  })
 })

@@ -1,7 +1,9 @@
 /**
  * Three consumers of one group on a 6-partition topic consume every record exactly once across the group
  * while a fourth joins and one is killed without leaving: its partitions move to the others after its
- * session timeout (3 s here; group.min.session.timeout.ms is lowered to allow it). Run with kafkajs,
+ * session timeout (3 s here; group.min.session.timeout.ms is lowered to allow it), not before: half a
+ * second after the kill the broker still counts it a member of the Stable group, and its partitions move
+ * no sooner than the session timeout less one heartbeat interval (300 ms) and some slack. Run with kafkajs,
  * kafka-python and confluent-kafka (librdkafka), each consumer a child process that commits every record
  * synchronously before reporting it.
  */
@@ -49,7 +51,12 @@ async function scenario(kind: ClientKind): Promise<void> {
       consumers.reduce((sum, c) => sum + c.records.length, 0) >= n && coversExactly(live, PARTITIONS)
 
     const [a, b, c] = [start('A'), start('B'), start('C')]
-    await waitUntil(consumers, () => coversExactly([a, b, c], PARTITIONS), 'three consumers sharing six partitions')
+    // Each must own partitions: one process alone covering all six is not three consumers sharing them.
+    await waitUntil(
+      consumers,
+      () => coversExactly([a, b, c], PARTITIONS) && [a, b, c].every((x) => x.owned.size > 0),
+      'three consumers sharing six partitions',
+    )
     await produce('one')
     await waitUntil(consumers, () => consumed([a, b, c], PER_BATCH), 'the first batch')
 
@@ -64,9 +71,26 @@ async function scenario(kind: ClientKind): Promise<void> {
 
     const orphaned = [...a.owned]
     await a.kill()
+    const killedAt = Date.now()
     await produce('three')
-    await waitUntil(consumers, () => consumed([b, c, d], 3 * PER_BATCH), "the third batch, A's partitions moved")
     const survivors = [b, c, d]
+    await new Promise((r) => setTimeout(r, 500))
+    const [group] = (await admin.describeGroups([options.group])).groups
+    assert.equal(group?.state, 'Stable', 'no rebalance within the session timeout')
+    assert.equal(group?.members.length, 4, 'the killed member is still a member within its session timeout')
+    assert.ok(
+      orphaned.every((p) => !survivors.some((s) => s.owned.has(p))),
+      'no partition of the killed member moved yet',
+    )
+    await waitUntil(
+      consumers,
+      () => orphaned.every((p) => survivors.some((s) => s.owned.has(p))),
+      "A's partitions to move",
+    )
+    // A's last heartbeat was at most one interval (300 ms) before the kill.
+    const movedAfter = Date.now() - killedAt
+    assert.ok(movedAfter >= SESSION_TIMEOUT_MS - 800, `A's partitions moved ${movedAfter} ms after the kill`)
+    await waitUntil(consumers, () => consumed([b, c, d], 3 * PER_BATCH), "the third batch, A's partitions moved")
     for (const p of orphaned)
       assert.ok(
         survivors.some((s) => s.owned.has(p)),
