@@ -30,7 +30,16 @@ export interface TxnMarkerWriterOptions {
   readonly onComplete: (job: MarkerJob) => Promise<void>
 }
 
-/** Errors after which a marker is tried again (Kafka's TransactionMarkerRequestCompletionHandler). */
+/**
+ * Kafka's TransactionMarkerRequestCompletionHandler: errors after which a marker is sent again (to the
+ * partition's leader as it is then: a partition whose topic was deleted meanwhile has none and is
+ * dropped), and errors after which a partition needs no marker (the producer could not have written to
+ * it). INVALID_PRODUCER_EPOCH and TRANSACTION_COORDINATOR_FENCED end the job without completing the
+ * transaction (a newer epoch owns it). Any other error is an illegal state: the job stops, the
+ * transaction stays in PrepareCommit/PrepareAbort and its markers are written again when the
+ * `__transaction_state` partition is loaded next (Kafka throws IllegalStateException there and leaves
+ * the transaction pending just the same).
+ */
 const RETRIABLE: ReadonlySet<number> = new Set([
   ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -38,10 +47,15 @@ const RETRIABLE: ReadonlySet<number> = new Set([
   ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
   ErrorCode.REQUEST_TIMED_OUT,
   ErrorCode.KAFKA_STORAGE_ERROR,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.UNKNOWN_SERVER_ERROR,
+])
+const NOT_NEEDED: ReadonlySet<number> = new Set([
+  ErrorCode.NONE,
+  ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  ErrorCode.UNSUPPORTED_VERSION,
+])
+const FENCED: ReadonlySet<number> = new Set([
+  ErrorCode.INVALID_PRODUCER_EPOCH,
+  ErrorCode.TRANSACTION_COORDINATOR_FENCED,
 ])
 
 const key = (tp: TxnTopicPartition): string => `${tp.topic}\u0000${tp.partition}`
@@ -50,8 +64,9 @@ const key = (tp: TxnTopicPartition): string => `${tp.topic}\u0000${tp.partition}
  * Writes the COMMIT or ABORT markers of prepared transactions to every partition they touched (Kafka's
  * TransactionMarkerChannelManager): one WriteTxnMarkers request per partition leader, retried after a
  * pause for partitions whose leader is unknown or busy, dropped for partitions that no longer exist, given
- * up when a partition says the producer or this coordinator was fenced. Then the coordinator completes
- * the transaction. Jobs of a `__transaction_state` partition stop when it is unloaded.
+ * up when a partition says the producer or this coordinator was fenced or answers an error Kafka treats
+ * as an illegal state (see RETRIABLE). Then the coordinator completes the transaction. Jobs of a
+ * `__transaction_state` partition stop when it is unloaded.
  */
 export class TxnMarkerWriter {
   readonly #o: TxnMarkerWriterOptions
@@ -145,20 +160,20 @@ export class TxnMarkerWriter {
       for (const t of marker.topics) {
         for (const p of t.partitions) {
           const tp = { topic: t.name, partition: p.partitionIndex }
-          if (p.errorCode === ErrorCode.NONE || p.errorCode === ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT) {
+          if (NOT_NEEDED.has(p.errorCode)) {
             pending.delete(key(tp))
-          } else if (
-            p.errorCode === ErrorCode.INVALID_PRODUCER_EPOCH ||
-            p.errorCode === ErrorCode.TRANSACTION_COORDINATOR_FENCED
-          ) {
-            this.#log.warn(
+          } else if (FENCED.has(p.errorCode)) {
+            this.#log.info(
               { ...tp, errorCode: p.errorCode, transactionalId: m.transactionalId },
-              'marker fenced; giving up',
+              'marker fenced; giving up on the transaction',
             )
             entry.cancelled = true
           } else if (!RETRIABLE.has(p.errorCode)) {
-            this.#log.error({ ...tp, errorCode: p.errorCode, transactionalId: m.transactionalId }, 'marker refused')
-            pending.delete(key(tp))
+            this.#log.error(
+              { ...tp, errorCode: p.errorCode, transactionalId: m.transactionalId },
+              'unexpected error writing a transaction marker; the transaction stays pending until the coordinator reloads',
+            )
+            entry.cancelled = true
           }
         }
       }

@@ -158,6 +158,56 @@ describe('a transaction', () => {
     )
   })
 
+  it('retries UNKNOWN_TOPIC_OR_PARTITION until the topic is gone from the metadata, then completes without it', async () => {
+    const ctx = await TxnTestContext.create({ markerRetryBackoffMs: 100 })
+    const p = await producer(ctx)
+    await ctx.add('tx', p.producerId, p.epoch, [
+      ['foo', 0],
+      ['bar', 1],
+    ])
+    // The leader of foo already deleted its log; the controller's record has not arrived here yet.
+    ctx.markerError = (topic) => (topic === 'foo' ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE)
+    await ctx.end('tx', p.producerId, p.epoch, true)
+    await ctx.advance(100)
+    await ctx.advance(100)
+    assert.equal(ctx.describe('tx').transactionState, 'PrepareCommit', 'a known partition is retried, not dropped')
+    assert.deepEqual(
+      ctx.sent.slice(1).map((s) => s.request.markers[0]!.topics.map((t) => t.name)),
+      [['foo'], ['foo']],
+    )
+    await ctx.publish([{ type: 'RemoveTopicRecord', data: { topicId: 'AAAAAAAAAAAAAAAAAAAAFA' } }])
+    await ctx.advance(100)
+    assert.equal(ctx.describe('tx').transactionState, 'CompleteCommit')
+  })
+
+  it('an unexpected marker error leaves the transaction pending (no Complete* record) until the coordinator reloads', async () => {
+    const ctx = await TxnTestContext.create({ markerRetryBackoffMs: 100 })
+    const p = await producer(ctx)
+    await ctx.add('tx', p.producerId, p.epoch, [
+      ['foo', 0],
+      ['bar', 1],
+    ])
+    ctx.markerError = (topic) => (topic === 'foo' ? ErrorCode.CORRUPT_MESSAGE : ErrorCode.NONE)
+    await ctx.end('tx', p.producerId, p.epoch, false)
+    await ctx.advance(100)
+    await ctx.advance(100)
+    assert.equal(ctx.sent.length, 1, 'not sent again')
+    assert.equal(ctx.describe('tx').transactionState, 'PrepareAbort', 'the partition was not dropped')
+    assert.equal((await ctx.init('tx')).errorCode, ErrorCode.CONCURRENT_TRANSACTIONS)
+    ctx.markerError = () => ErrorCode.NONE
+    await ctx.reload()
+    await settle()
+    assert.equal(ctx.describe('tx').transactionState, 'CompleteAbort')
+    assert.deepEqual(
+      ctx.sent[1]!.request.markers[0]!.topics.map((t) => [t.name, t.partitionIndexes]),
+      [
+        ['bar', [1]],
+        ['foo', [0]],
+      ],
+      'every partition of the transaction gets its marker again',
+    )
+  })
+
   it('rejects EndTxn without a transaction, with another producer id, or a stale epoch', async () => {
     const ctx = await TxnTestContext.create()
     const p = await producer(ctx)
