@@ -529,6 +529,14 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'int',
     default: '10000',
     doc: 'How often timed-out transactions are aborted.',
+    validate: atLeast(1),
+  },
+  {
+    name: 'transaction.remove.expired.transaction.cleanup.interval.ms',
+    type: 'int',
+    default: '3600000',
+    doc: 'How often transactional ids idle past transactional.id.expiration.ms are removed.',
+    validate: atLeast(1),
   },
   { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', doc: 'Idle producer ids expire after this.' },
   {
@@ -536,6 +544,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'int',
     default: '600000',
     doc: 'How often producer ids are expired.',
+    validate: atLeast(1),
   },
   { name: 'replica.lag.time.max.ms', type: 'long', default: '30000', doc: 'Followers behind this long leave the ISR.' },
   {

@@ -170,6 +170,45 @@ describe('LogManager', () => {
     assert.equal(fs.readdirSync(join(d, 't-0')).filter((n) => n.endsWith('.deleted')).length, 0)
     await manager.shutdown()
   })
+
+  it('expires idle producer ids on the scheduler every producer.id.expiration.check.interval.ms', async () => {
+    const scheduler = fakeScheduler()
+    const manager = await LogManager.open({
+      logDirs: [dir()],
+      configFor: () => testConfig(),
+      scheduler,
+      logger: silentLogger(),
+      brokerConfig: {
+        'producer.id.expiration.ms': '1000',
+        'producer.id.expiration.check.interval.ms': '30000',
+        'log.initial.task.delay.ms': '0',
+      },
+    })
+    const log = await manager.createLog('t', 0, randomUuid(), testConfig())
+    const idempotent = (producerId: number, baseTimestamp: number) =>
+      buildBatch({ producerId, producerEpoch: 0, baseSequence: 0, baseTimestamp })
+    await log.appendAsLeader(idempotent(7, START_MS), 0)
+    manager.startup()
+    scheduler.advance(29_999)
+    await manager.whenIdle()
+    assert.deepEqual(
+      log.activeProducers().map((p) => p.producerId),
+      [7],
+      'idle long enough, but the check has not run yet',
+    )
+    await log.appendAsLeader(idempotent(8, START_MS + 29_500), 0)
+    scheduler.advance(1)
+    await manager.whenIdle()
+    assert.deepEqual(
+      log.activeProducers().map((p) => p.producerId),
+      [8],
+      'the check expired the idle producer and kept the recent one',
+    )
+    scheduler.advance(30_000)
+    await manager.whenIdle()
+    assert.deepEqual(log.activeProducers(), [], 'the next check expired the other one')
+    await manager.shutdown()
+  })
 })
 
 describe('meta.properties', () => {

@@ -25,7 +25,6 @@ export interface TxnCoordinatorConfig {
   readonly markerRetryBackoffMs: number
 }
 
-const REMOVE_EXPIRED_INTERVAL_MS = 3_600_000
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024
 const WRITE_TIMEOUT_MS = 5_000
 const PRODUCER_ID_BLOCK_SIZE = 1000
@@ -40,7 +39,7 @@ export function txnCoordinatorConfigFrom(c: TxnConfigSource): TxnCoordinatorConf
     transactionMaxTimeoutMs: c.getInt('transaction.max.timeout.ms'),
     transactionalIdExpirationMs: c.getInt('transactional.id.expiration.ms'),
     abortTimedOutTransactionsIntervalMs: c.getInt('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
-    removeExpiredTransactionalIdsIntervalMs: REMOVE_EXPIRED_INTERVAL_MS,
+    removeExpiredTransactionalIdsIntervalMs: c.getInt('transaction.remove.expired.transaction.cleanup.interval.ms'),
     loadBufferBytes: LOAD_BUFFER_BYTES,
     writeTimeoutMs: WRITE_TIMEOUT_MS,
     producerIdBlockSize: PRODUCER_ID_BLOCK_SIZE,
@@ -57,7 +56,7 @@ export const DEFAULT_TXN_COORDINATOR_CONFIG: TxnCoordinatorConfig = {
   transactionMaxTimeoutMs: 900_000,
   transactionalIdExpirationMs: 604_800_000,
   abortTimedOutTransactionsIntervalMs: 10_000,
-  removeExpiredTransactionalIdsIntervalMs: REMOVE_EXPIRED_INTERVAL_MS,
+  removeExpiredTransactionalIdsIntervalMs: 3_600_000,
   loadBufferBytes: LOAD_BUFFER_BYTES,
   writeTimeoutMs: WRITE_TIMEOUT_MS,
   producerIdBlockSize: PRODUCER_ID_BLOCK_SIZE,

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { listTransactions } from '../../../src/coordinator/txn/txn-coordinator-api.ts'
+import { txnCoordinatorConfigFrom } from '../../../src/coordinator/txn/txn-coordinator-config.ts'
 import { TRANSACTION_STATE_TOPIC } from '../../../src/metadata/topic-names.ts'
 import { ErrorCode } from '../../../src/protocol/error-codes.ts'
+import { BrokerConfig } from '../../../src/server/config.ts'
 import { settle } from '../memory-coordinator-log.ts'
 import { TxnTestContext } from './txn-test-context.ts'
 
@@ -244,6 +246,44 @@ describe('timeouts, expiry and reload', () => {
     assert.equal(ctx.describe('old').errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND)
     assert.equal(ctx.describe('young').errorCode, ErrorCode.NONE)
     assert.deepEqual(ctx.written().at(-1), ['old', null])
+  })
+
+  it('expires idle transactional ids on the scheduler every transaction.remove.expired.transaction.cleanup.interval.ms', async () => {
+    const ctx = await TxnTestContext.create({
+      transactionalIdExpirationMs: 10_000,
+      removeExpiredTransactionalIdsIntervalMs: 60_000,
+    })
+    ctx.tc.startup()
+    await producer(ctx, 'old')
+    await ctx.advance(55_000)
+    await producer(ctx, 'young')
+    await ctx.advance(4_999)
+    assert.equal(ctx.describe('old').errorCode, ErrorCode.NONE, 'idle long enough, but the cleanup has not run yet')
+    await ctx.advance(1)
+    await settle()
+    assert.equal(ctx.describe('old').errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND)
+    assert.equal(ctx.describe('young').errorCode, ErrorCode.NONE)
+    await ctx.advance(60_000)
+    await settle()
+    assert.equal(ctx.describe('young').errorCode, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, 'the next cleanup')
+    ctx.tc.shutdown()
+  })
+
+  it("reads the cleanup intervals from the broker config with Kafka's names and defaults", () => {
+    assert.equal(txnCoordinatorConfigFrom(BrokerConfig.from()).removeExpiredTransactionalIdsIntervalMs, 3_600_000)
+    const c = txnCoordinatorConfigFrom(
+      BrokerConfig.from(
+        new Map([
+          ['transaction.remove.expired.transaction.cleanup.interval.ms', '1234'],
+          ['transaction.abort.timed.out.transaction.cleanup.interval.ms', '567'],
+        ]),
+      ),
+    )
+    assert.deepEqual([c.removeExpiredTransactionalIdsIntervalMs, c.abortTimedOutTransactionsIntervalMs], [1234, 567])
+    assert.throws(
+      () => BrokerConfig.from(new Map([['transaction.remove.expired.transaction.cleanup.interval.ms', '0']])),
+      /transaction\.remove\.expired\.transaction\.cleanup\.interval\.ms/,
+    )
   })
 
   it('reloads by replay, and writes the markers of a prepared transaction again', async () => {
