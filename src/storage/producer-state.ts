@@ -304,7 +304,8 @@ export class ProducerStateManager {
     if (updated.batches.length > 0) currentLastSeq = lastSeqOf(updated)
     else if (epoch === current.producerEpoch) currentLastSeq = lastSeqOf(current)
     const inSequence = firstSeq === currentLastSeq + 1 || (firstSeq === 0 && currentLastSeq === INT32_MAX)
-    // No epoch known (records deleted by retention or DeleteRecords): any sequence is accepted.
+    // No epoch known (records deleted by retention or DeleteRecords, or the producer expired): any sequence
+    // is accepted, as Kafka does since 2.5 (KIP-360), which never answers UNKNOWN_PRODUCER_ID any more.
     if (current.producerEpoch === NO_PRODUCER_EPOCH || inSequence) return
     fail(
       ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
