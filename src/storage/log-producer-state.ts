@@ -19,6 +19,16 @@ import {
 import type { Segment } from './segment.ts'
 import { type AbortedTxn, TransactionIndexes } from './txn-index.ts'
 
+/** The base offset of the segment that holds `offset` (the first segment's when it is below them all). */
+function segmentBaseHolding(segments: readonly Segment[], offset: number): number {
+  let base = segments[0]?.baseOffset ?? 0
+  for (const s of segments) {
+    if (s.baseOffset > offset) break
+    base = s.baseOffset
+  }
+  return base
+}
+
 /** Bytes read per step when replaying the log into the producer state. */
 const REPLAY_READ_BYTES = 8 * 1024 * 1024
 /** Snapshot writes queued at most; a roll beyond this skips its snapshot (recovery replays a bit more). */
@@ -31,6 +41,8 @@ export interface LoadProducerStateParams {
   readonly logStartOffset: number
   readonly logEndOffset: number
   readonly hadCleanShutdown: boolean
+  /** Everything below it was fsynced before the crash (after a clean shutdown: the log end). */
+  readonly recoveryPoint: number
   readonly nowMs: number
   readonly producerIdExpirationMs: number
   readonly logger: Logger
@@ -44,8 +56,12 @@ export interface LoadProducerStateParams {
  *
  * Recovery (Kafka's LogLoader.rebuildProducerState): the newest valid snapshot at or below the log end
  * offset is loaded, then every batch after it is replayed from the segments, and the transaction index
- * entries of the replayed range are rebuilt. After a clean shutdown without any snapshot (a log written
- * before producer state existed) nothing is replayed.
+ * entries of the replayed range are rebuilt. After an unclean shutdown, `.txnindex` writes above the
+ * recovery point may have been lost with the page cache (snapshots are fsynced, the indexes only when the
+ * recovery point passes them), so the snapshot is the newest at or below the base offset of the segment
+ * holding the recovery point and the indexes of every segment from there on are rebuilt (Kafka's LogLoader
+ * recovers each unflushed segment, its transaction index included). After a clean shutdown without any
+ * snapshot (a log written before producer state existed) nothing is replayed.
  */
 export class LogProducerState {
   readonly manager: ProducerStateManager
@@ -102,14 +118,16 @@ export class LogProducerState {
       manager.lastSnapOffset = -1
       return state
     }
+    const rebuildFrom = p.hadCleanShutdown ? p.logEndOffset : segmentBaseHolding(p.segments, p.recoveryPoint)
     let loadedAt = -1
-    while (state.#snapshots.length > 0 && loadedAt < 0) {
-      const offset = state.#snapshots.at(-1)!
+    for (let i = state.#snapshots.length - 1; i >= 0 && loadedAt < 0; i--) {
+      const offset = state.#snapshots[i]!
+      if (offset > rebuildFrom) continue
       const entries = decodeProducerSnapshot(fs.readFileSync(snapshotFilePath(p.dir, offset)))
       if (typeof entries === 'string') {
         p.logger.warn({ snapshotOffset: offset, problem: entries }, 'deleting corrupt producer snapshot')
         fs.rmSync(snapshotFilePath(p.dir, offset), { force: true })
-        state.#snapshots.pop()
+        state.#snapshots.splice(i, 1)
         continue
       }
       const live = entries.filter(

@@ -263,6 +263,7 @@ export class PartitionLog {
       logStartOffset: loaded.logStartOffset,
       logEndOffset: loaded.logEndOffset,
       hadCleanShutdown: opts.hadCleanShutdown ?? false,
+      recoveryPoint: loaded.recoveryPoint,
       nowMs: opts.scheduler.clock.nowMs(),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? PRODUCER_ID_EXPIRATION_MS_DEFAULT,
       logger,

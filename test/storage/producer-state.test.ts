@@ -221,6 +221,57 @@ describe('transactions in the log', () => {
     await log.close()
   })
 
+  for (const loss of ['deleted', 'torn'] as const) {
+    it(`after an unclean shutdown, rebuilds a ${loss} .txnindex of a segment above the recovery point`, async () => {
+      const d = dir()
+      const config = testConfig({ 'segment.bytes': '1500' })
+      const log = await openTestLog(d, config, fakeScheduler())
+      for (let seq = 0; seq < 12; seq++) await append(log, data(seq, { pid: 3 }))
+      await log.flush()
+      const recoveryPoint = log.recoveryPoint
+      assert.equal(recoveryPoint, log.logEndOffset)
+      let seq = 12
+      const segmentsAtFlush = log.numberOfSegments
+      while (log.numberOfSegments === segmentsAtFlush) await append(log, data(seq++, { pid: 3 }))
+      await append(log, data(0, { txn: true, count: 3 }))
+      const abortedFirst = log.logEndOffset - 3
+      await append(log, marker('ABORT'), AppendOrigin.Coordinator)
+      const markerOffset = log.logEndOffset - 1
+      await append(log, data(3, { txn: true }))
+      await append(log, marker('COMMIT'), AppendOrigin.Coordinator)
+      // Rolls after the abort: the newest snapshot is above its marker, so replaying from it would miss it.
+      for (const stop = seq + 18; seq < stop; seq++) await append(log, data(seq, { pid: 3 }))
+      await log.whenIdle()
+      await log.flush()
+      const holding = log
+        .segmentInfos()
+        .filter((s) => s.baseOffset <= markerOffset)
+        .at(-1)!.baseOffset
+      assert.ok(holding > recoveryPoint, 'the marker is in a segment above the recovery point')
+      assert.ok(
+        log.producerState.snapshotOffsets.some((o) => o > markerOffset),
+        'a snapshot was taken after the abort',
+      )
+      const expected = [{ producerId: PID, firstOffset: abortedFirst, lastOffset: markerOffset }]
+      const indexPath = txnIndexFilePath(d, holding)
+      // The page cache lost the index writes: the file is gone, or holds part of its entry.
+      if (loss === 'deleted') fs.rmSync(indexPath)
+      else fs.truncateSync(indexPath, 20)
+
+      const end = log.logEndOffset
+      const crashed = await openTestLog(d, config, fakeScheduler(), { recoveryPoint, highWatermark: end })
+      const aborted = crashed
+        .collectAbortedTransactions(0, crashed.lastStableOffset)
+        .map(({ producerId, firstOffset, lastOffset }) => ({ producerId, firstOffset, lastOffset }))
+      assert.deepEqual(aborted, expected, 'read_committed fetches are told to drop the aborted records')
+      assert.equal(crashed.lastStableOffset, end)
+      await crashed.whenIdle()
+      assert.equal(fs.statSync(indexPath).size, 34, 'the index file was written again')
+      await crashed.close()
+      await log.close()
+    })
+  }
+
   it('truncation reloads the producer state and drops index entries above the offset', async () => {
     const log = await openTestLog(dir(), testConfig(), fakeScheduler())
     await append(log, data(0, { txn: true }))
