@@ -6,7 +6,7 @@ import type { MetadataImage } from '../metadata/image/metadata-image.ts'
 import type { MetadataPublisher } from '../metadata/metadata-loader.ts'
 import { isInternalTopic } from '../metadata/topic-names.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
-import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
+import { KafkaProtocolError, type RecordError } from '../protocol/kafka-protocol-error.ts'
 import type { LogConfig } from '../storage/log-config.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import { AppendOrigin } from '../storage/producer-state.ts'
@@ -35,6 +35,8 @@ export interface ProduceResult {
   baseOffset: number
   logAppendTimeMs: number
   logStartOffset: number
+  /** The records that failed the append (Produce v8+ record_errors); empty otherwise. */
+  recordErrors: readonly RecordError[]
 }
 
 export interface DeleteRecordsResult {
@@ -200,8 +202,17 @@ export class ReplicaManager implements MetadataPublisher {
         baseOffset: info.firstOffset,
         logAppendTimeMs: info.logAppendTimeMs,
         logStartOffset: info.logStartOffset,
+        recordErrors: [],
       }
     } catch (err) {
+      if (err instanceof KafkaProtocolError && err.recordErrors.length > 0) {
+        // Kafka's RecordValidationException: the record errors, and the log start offset.
+        return {
+          ...produceError(err.errorCode, err.message),
+          logStartOffset: partition.logStartOffset,
+          recordErrors: err.recordErrors,
+        }
+      }
       if (err instanceof KafkaProtocolError) return produceError(err.errorCode, err.message)
       this.#log.error({ err, topic: e.topic, partition: e.partition }, 'append failed')
       return produceError(ErrorCode.KAFKA_STORAGE_ERROR, null)
@@ -388,7 +399,7 @@ export class ReplicaManager implements MetadataPublisher {
 }
 
 function produceError(errorCode: number, errorMessage: string | null): ProduceResult {
-  return { errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 }
+  return { errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [] }
 }
 
 function fetchError(errorCode: number): FetchPartitionResult {

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/error-codes.ts'
-import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
+import { KafkaProtocolError, type RecordError } from '../protocol/kafka-protocol-error.ts'
 import {
   CompressionType,
   type CompressOptions,
@@ -81,17 +81,16 @@ function checkFrame(records: Buffer, pos: number): number {
  * only: the hot path never decompresses. Per batch: complete, >= 61 bytes, magic 2 (INVALID_RECORD, as
  * Kafka's ProduceRequest.validateRecords), baseOffset 0 (INVALID_RECORD), size <= max.message.bytes
  * (MESSAGE_TOO_LARGE), CRC (CORRUPT_MESSAGE), offset range and record count consistent, no control batch
- * and no negative sequence with a producer id (INVALID_RECORD), and with CreateTime the batch's base and
- * max timestamps within message.timestamp.before/after.max.ms of `nowMs` (INVALID_TIMESTAMP: exact for
- * the upper bound, since maxTimestamp bounds every record; the lower bound is checked on the first record's
- * timestamp). The whole request larger than segment.bytes is RECORD_LIST_TOO_LARGE. Appends from a
+ * and no negative sequence with a producer id (INVALID_RECORD), no LogAppendTime claimed by a producer
+ * unless the topic checks its timestamp as a CreateTime (INVALID_TIMESTAMP). Timestamp bounds
+ * (message.timestamp.before/after.max.ms) hold for every record, so they are checked by the record walk
+ * (recordWorkFor) when set. The whole request larger than segment.bytes is RECORD_LIST_TOO_LARGE. Appends from a
  * coordinator (transaction markers, transactional offset commits) may hold control batches and carry a
  * producer id without sequence numbers, as Kafka's LogValidator checks those two only for clients.
  */
 export function validateLeaderAppend(
   records: Buffer,
   config: LogConfig,
-  nowMs: number,
   origin: AppendOrigin = AppendOrigin.Client,
 ): AppendAnalysis {
   const fromClient = origin === AppendOrigin.Client
@@ -132,7 +131,7 @@ export function validateLeaderAppend(
       )
     }
     const batchMax = batchMaxTimestamp(records, pos)
-    checkTimestamps(records, pos, batchMax, createTime, config, nowMs)
+    checkTimestampType(records, pos, batchMax, createTime)
     if (batchMax > maxTimestamp) {
       maxTimestamp = batchMax
       maxTimestampPosition = pos
@@ -152,33 +151,18 @@ export function validateLeaderAppend(
   return { positions, offsetCount, recordCount, maxTimestamp, maxTimestampPosition }
 }
 
-function checkTimestamps(
-  records: Buffer,
-  pos: number,
-  batchMax: number,
-  createTime: boolean,
-  config: LogConfig,
-  nowMs: number,
-): void {
-  // Kafka's LogValidator.validateTimestamp, per record; a LogAppendTime batch's records report its maxTimestamp.
-  const logAppendTimeBatch = batchTimestampType(records, pos) === TimestampType.LogAppendTime
-  const candidates = logAppendTimeBatch ? [batchMax] : [batchBaseTimestamp(records, pos), batchMax]
-  for (const ts of candidates) {
-    if (createTime && ts !== NO_TIMESTAMP) {
-      const diff = nowMs - ts
-      if (diff > config.messageTimestampBeforeMaxMs || -diff > config.messageTimestampAfterMaxMs) {
-        throw new KafkaProtocolError(
-          ErrorCode.INVALID_TIMESTAMP,
-          `Timestamp ${ts} of message is out of range. The timestamp should be within [${nowMs - config.messageTimestampBeforeMaxMs}, ${nowMs + config.messageTimestampAfterMaxMs}]`,
-        )
-      }
-    } else if (logAppendTimeBatch) {
-      throw new KafkaProtocolError(
-        ErrorCode.INVALID_TIMESTAMP,
-        'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.',
-      )
-    }
-  }
+/**
+ * Kafka's LogValidator.validateTimestamp for a LogAppendTime batch from a producer: its records report the
+ * batch's maxTimestamp, which is range-checked like a CreateTime on CreateTime topics; anywhere else (a
+ * LogAppendTime topic, or no timestamp) the claim is refused.
+ */
+function checkTimestampType(records: Buffer, pos: number, batchMax: number, createTime: boolean): void {
+  if (batchTimestampType(records, pos) !== TimestampType.LogAppendTime) return
+  if (createTime && batchMax !== NO_TIMESTAMP) return
+  throw new KafkaProtocolError(
+    ErrorCode.INVALID_TIMESTAMP,
+    'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.',
+  )
 }
 
 /** What a follower append carries: positions plus the offset range as the leader assigned it. */
@@ -233,14 +217,24 @@ export function validateFollowerAppend(records: Buffer, logEndOffset: number): F
   }
 }
 
+/** The CreateTime window every record's timestamp must fall in: [nowMs - beforeMaxMs, nowMs + afterMaxMs]. */
+export interface TimestampBounds {
+  readonly nowMs: number
+  readonly beforeMaxMs: number
+  readonly afterMaxMs: number
+}
+
 /**
  * Record-level work a leader append needs beyond the header checks (Kafka's LogValidator paths that
- * iterate records): on compacted topics every record must have a key (INVALID_RECORD otherwise), and when
- * the topic's compression.type names a codec other than the batch's, the batch is recompressed to it.
- * `targetCodecs[i]` is the codec batch i is rewritten to, or null to keep it as the producer sent it.
+ * iterate records): on compacted topics every record must have a key (INVALID_RECORD otherwise); with
+ * message.timestamp.before/after.max.ms set on a CreateTime topic every record's timestamp must be within
+ * them (INVALID_TIMESTAMP); when the topic's compression.type names a codec other than the batch's, the
+ * batch is recompressed to it. `targetCodecs[i]` is the codec batch i is rewritten to, or null to keep it
+ * as the producer sent it.
  */
 export interface RecordWork {
   readonly checkKeys: boolean
+  readonly timestampBounds: TimestampBounds | null
   readonly targetCodecs: readonly (CompressionType | null)[]
 }
 
@@ -253,8 +247,24 @@ const CODEC_BY_NAME: Readonly<Record<CompressionTypeName, CompressionType | null
   zstd: CompressionType.Zstd,
 }
 
+/** Long.MAX_VALUE, the "unbounded" default of the timestamp bounds, reads as MAX_SAFE_INTEGER in a LogConfig. */
+const UNBOUNDED_MS = Number.MAX_SAFE_INTEGER
+
+function timestampBoundsFor(config: LogConfig, nowMs: number): TimestampBounds | null {
+  if (config.messageTimestampType !== MessageTimestampType.CreateTime) return null
+  const beforeMaxMs = config.messageTimestampBeforeMaxMs
+  const afterMaxMs = config.messageTimestampAfterMaxMs
+  if (beforeMaxMs >= UNBOUNDED_MS && afterMaxMs >= UNBOUNDED_MS) return null
+  return { nowMs, beforeMaxMs, afterMaxMs }
+}
+
 /** The record work an append needs, or null for none (the common case: batches stay opaque). */
-export function recordWorkFor(records: Buffer, analysis: AppendAnalysis, config: LogConfig): RecordWork | null {
+export function recordWorkFor(
+  records: Buffer,
+  analysis: AppendAnalysis,
+  config: LogConfig,
+  nowMs: number,
+): RecordWork | null {
   const topicCodec = CODEC_BY_NAME[config.compressionType]
   let recompress = false
   const targetCodecs = analysis.positions.map((pos) => {
@@ -262,14 +272,15 @@ export function recordWorkFor(records: Buffer, analysis: AppendAnalysis, config:
     recompress = true
     return topicCodec
   })
-  if (!recompress && !config.cleanupPolicyCompact) return null
-  return { checkKeys: config.cleanupPolicyCompact, targetCodecs }
+  const timestampBounds = timestampBoundsFor(config, nowMs)
+  if (!recompress && !config.cleanupPolicyCompact && timestampBounds === null) return null
+  return { checkKeys: config.cleanupPolicyCompact, timestampBounds, targetCodecs }
 }
 
 /**
- * Performs the record work: decompresses where needed (asynchronously where the codec allows, so the
- * event loop stays free), checks keys, and rebuilds recompressed batches (same header fields, new codec
- * bits, length and CRC). Returns `records` itself when nothing was rewritten.
+ * Performs the record work: decompresses where needed (off the event loop), checks keys and timestamps,
+ * and rebuilds recompressed batches (same header fields, new codec bits, length and CRC). Returns
+ * `records` itself when nothing was rewritten.
  */
 export async function applyRecordWork(
   records: Buffer,
@@ -280,14 +291,15 @@ export async function applyRecordWork(
 ): Promise<Buffer> {
   const out: Buffer[] = []
   let rewritten = false
+  const checkRecords = work.checkKeys || work.timestampBounds !== null
   for (const [i, pos] of analysis.positions.entries()) {
     const end = pos + batchSize(records, pos)
     const target = work.targetCodecs[i] ?? null
     const codec = batchCompression(records, pos) as CompressionType
     const raw = records.subarray(pos + BATCH_HEADER_BYTES, end)
     let section: Buffer | null = null
-    if (work.checkKeys || target !== null) section = await decompressRecords(codec, raw)
-    if (work.checkKeys) checkKeys(section!, batchRecordCount(records, pos), topicPartition)
+    if (checkRecords || target !== null) section = await decompressRecords(codec, raw)
+    if (checkRecords) validateRecords(records, pos, section!, work, topicPartition)
     if (target === null) {
       out.push(records.subarray(pos, end))
       continue
@@ -312,20 +324,73 @@ async function decompressRecords(codec: CompressionType, raw: Buffer): Promise<B
   }
 }
 
-function checkKeys(section: Buffer, count: number, topicPartition: string): void {
-  let cursor: RecordCursor
+/**
+ * Kafka's LogValidator.validateRecord over one batch's records section: each record gets at most one
+ * error, a missing key on a compacted topic first, else a timestamp out of bounds. Any error fails the
+ * batch with every record error listed (RecordValidationException): INVALID_TIMESTAMP if one of them is
+ * a timestamp, INVALID_RECORD otherwise, with Kafka's messages.
+ */
+function validateRecords(
+  records: Buffer,
+  pos: number,
+  section: Buffer,
+  work: RecordWork,
+  topicPartition: string,
+): void {
+  const bounds = work.timestampBounds
+  // A LogAppendTime batch's records all report its maxTimestamp (Kafka's DefaultRecordBatch).
+  const logAppendTime = batchTimestampType(records, pos) === TimestampType.LogAppendTime
+  const baseTimestamp = batchBaseTimestamp(records, pos)
+  const batchMax = batchMaxTimestamp(records, pos)
+  const errors: RecordError[] = []
+  let timestampErrors = 0
   try {
-    cursor = new RecordCursor(section, 0, section.length, count)
-    while (cursor.next()) {
-      if (!cursor.hasKey) {
-        // Kafka's LogValidator.validateKey.
-        throw invalidRecord(`Compacted topic cannot accept message without key in topic partition ${topicPartition}.`)
+    const cursor = new RecordCursor(section, 0, section.length, batchRecordCount(records, pos))
+    for (let index = 0; cursor.next(); index++) {
+      if (work.checkKeys && !cursor.hasKey) {
+        errors.push({
+          batchIndex: index,
+          message: `Compacted topic cannot accept message without key in topic partition ${topicPartition}`,
+        })
+        continue
+      }
+      if (bounds === null) continue
+      const timestamp = logAppendTime ? batchMax : baseTimestamp + cursor.timestampDelta
+      if (timestamp === NO_TIMESTAMP) continue
+      const diff = bounds.nowMs - timestamp
+      if (diff > bounds.beforeMaxMs || -diff > bounds.afterMaxMs) {
+        errors.push({ batchIndex: index, message: timestampMessage(timestamp, cursor.offsetDelta, bounds) })
+        timestampErrors++
       }
     }
   } catch (err) {
-    if (err instanceof KafkaProtocolError) throw err
     throw corrupt(`Record batch is corrupt: ${(err as Error).message}`)
   }
+  if (errors.length === 0) return
+  if (timestampErrors > 0) {
+    throw new KafkaProtocolError(
+      ErrorCode.INVALID_TIMESTAMP,
+      'One or more records have been rejected due to invalid timestamp',
+      errors,
+    )
+  }
+  const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`)
+  throw new KafkaProtocolError(
+    ErrorCode.INVALID_RECORD,
+    `One or more records have been rejected due to ${errors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
+    errors,
+  )
+}
+
+const LONG_MAX = 2n ** 63n - 1n
+
+/** Kafka's text, window ends included, computed as Java's 64-bit longs would be (an unbounded end wraps). */
+function timestampMessage(timestamp: number, offset: number, bounds: TimestampBounds): string {
+  const ms = (v: number): bigint => (v >= UNBOUNDED_MS ? LONG_MAX : BigInt(v))
+  const now = BigInt(bounds.nowMs)
+  const low = BigInt.asIntN(64, now - ms(bounds.beforeMaxMs))
+  const high = BigInt.asIntN(64, now + ms(bounds.afterMaxMs))
+  return `Timestamp ${timestamp} of message with offset ${offset} is out of range. The timestamp should be within [${low}, ${high}]`
 }
 
 function levelFor(codec: CompressionType, config: LogConfig): CompressOptions {

@@ -395,8 +395,8 @@ export class PartitionLog {
    * writes `leaderEpoch` as partitionLeaderEpoch and, for LogAppendTime topics, the broker time. The
    * buffer is modified in place and must not be reused by the caller. Header checks happen before the
    * first await and reject the promise. Most appends assign offsets synchronously too; those whose
-   * records must be read first (the key check of compacted topics, recompression to the topic's
-   * compression.type, both off the event loop where the codec allows) assign them once that is done,
+   * records must be read first (the key check of compacted topics, timestamp bounds, recompression to
+   * the topic's compression.type; decompression runs off the event loop) assign them once that is done,
    * and every append behind them waits its turn: offsets always follow call order.
    *
    * Batches with a producer id are checked against the producer state when their offsets are assigned
@@ -413,9 +413,9 @@ export class PartitionLog {
     assert(!this.#truncating, 'append during truncation')
     const nowMs = this.#scheduler.clock.nowMs()
     const config = this.#config
-    const analysis = validateLeaderAppend(records, config, nowMs, origin)
+    const analysis = validateLeaderAppend(records, config, origin)
     this.#checkQueueRoom(records.length)
-    const work = recordWorkFor(records, analysis, config)
+    const work = recordWorkFor(records, analysis, config, nowMs)
     if (work === null && this.#preparing === 0)
       return this.#appendValidated(records, analysis, leaderEpoch, nowMs, origin)
     this.#preparing++
@@ -428,7 +428,7 @@ export class PartitionLog {
       .then(() => prepared)
       .then((out) => {
         this.#checkUsable()
-        const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, nowMs, origin)
+        const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, origin)
         return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs, origin) }
       })
       .finally(() => {

@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
 import { KafkaProtocolError } from '../../src/protocol/kafka-protocol-error.ts'
+import { CompressionType } from '../../src/protocol/records/compression/index.ts'
 import {
   batchBaseOffset,
   batchLastOffset,
@@ -14,6 +15,7 @@ import {
   isBatchCrcValid,
   TimestampType,
 } from '../../src/protocol/records/record-batch.ts'
+import { encodeRecordBatch } from '../../src/protocol/records/records.ts'
 import { buildBatch, fakeScheduler, openTestLog, readAllBatches, START_MS, tempDir, testConfig } from './helpers.ts'
 
 const dirs: { cleanup(): void }[] = []
@@ -245,6 +247,97 @@ describe('PartitionLog validation', () => {
     await log.appendAsLeader(buildBatch({ baseTimestamp: START_MS - 900 }), 0)
     await log.appendAsLeader(buildBatch({ baseTimestamp: -1, maxTimestamp: -1 }), 0)
     assert.equal(log.logEndOffset, 2)
+    await log.close()
+  })
+
+  // Kafka's LogValidator checks every record's timestamp (validateTimestamp), not only the batch's first
+  // and max: one record too old fails the batch with INVALID_TIMESTAMP and that record's error.
+  const HOUR = 3_600_000
+  const tooOld = (offset: number, before: number, after: string): string =>
+    `Timestamp ${START_MS - 2 * HOUR} of message with offset ${offset} is out of range. The timestamp should be within [${START_MS - before}, ${after}]`
+  for (const codec of [CompressionType.None, CompressionType.Gzip, CompressionType.Zstd]) {
+    it(`rejects a batch whose middle record is older than message.timestamp.before.max.ms (codec ${codec})`, async () => {
+      const log = await openTestLog(
+        dir(),
+        testConfig({ 'message.timestamp.before.max.ms': `${HOUR}` }),
+        fakeScheduler(),
+      )
+      const batch = (timestamps: number[]): Buffer =>
+        encodeRecordBatch({
+          compression: codec,
+          records: timestamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp })),
+        })
+      const err = await log.appendAsLeader(batch([START_MS, START_MS - 2 * HOUR, START_MS]), 0).then(
+        () => assert.fail('appended'),
+        (e: unknown) => e,
+      )
+      assert.ok(err instanceof KafkaProtocolError)
+      assert.equal(err.errorCode, ErrorCode.INVALID_TIMESTAMP)
+      assert.equal(err.message, 'One or more records have been rejected due to invalid timestamp')
+      // after.max.ms is unbounded (Long.MAX_VALUE): Kafka prints now + Long.MAX_VALUE as Java's long wraps it.
+      const wrapped = (BigInt(START_MS) + 2n ** 63n - 1n - 2n ** 64n).toString()
+      assert.deepEqual(err.recordErrors, [{ batchIndex: 1, message: tooOld(1, HOUR, wrapped) }])
+      assert.equal(log.logEndOffset, 0)
+      await log.appendAsLeader(batch([START_MS, START_MS - HOUR + 1, START_MS]), 0)
+      assert.equal(log.logEndOffset, 3)
+      await log.close()
+    })
+  }
+
+  it('lists every out-of-range record of the batch, and checks after.max.ms on each record, not on the header max', async () => {
+    const config = testConfig({ 'message.timestamp.before.max.ms': `${HOUR}`, 'message.timestamp.after.max.ms': '500' })
+    const log = await openTestLog(dir(), config, fakeScheduler())
+    const twoOld = buildBatch({
+      baseTimestamp: START_MS - 2 * HOUR,
+      records: [0, 2 * HOUR, 0].map((timestampDelta) => ({ value: Buffer.from('x'), timestampDelta })),
+    })
+    await assert.rejects(log.appendAsLeader(twoOld, 0), (err: unknown) => {
+      assert.ok(err instanceof KafkaProtocolError)
+      assert.deepEqual(err.recordErrors, [
+        { batchIndex: 0, message: tooOld(0, HOUR, `${START_MS + 500}`) },
+        { batchIndex: 2, message: tooOld(2, HOUR, `${START_MS + 500}`) },
+      ])
+      return err.errorCode === ErrorCode.INVALID_TIMESTAMP
+    })
+    // A producer's maxTimestamp that understates its records does not hide a record from the future.
+    const understated = buildBatch({
+      baseTimestamp: START_MS,
+      maxTimestamp: START_MS,
+      records: [0, 10_000].map((timestampDelta) => ({ value: Buffer.from('x'), timestampDelta })),
+    })
+    await assert.rejects(log.appendAsLeader(understated, 0), (err: unknown) => {
+      assert.ok(err instanceof KafkaProtocolError)
+      assert.deepEqual(
+        err.recordErrors.map((e) => e.batchIndex),
+        [1],
+      )
+      return err.errorCode === ErrorCode.INVALID_TIMESTAMP
+    })
+    assert.equal(log.logEndOffset, 0)
+    await log.close()
+  })
+
+  it('on a compacted topic a record without a key and one too old fail together, as INVALID_TIMESTAMP', async () => {
+    const config = testConfig({ 'cleanup.policy': 'compact', 'message.timestamp.before.max.ms': `${HOUR}` })
+    const log = await openTestLog(dir(), config, fakeScheduler())
+    const records = [
+      { key: null, value: Buffer.from('a'), timestampDelta: 2 * HOUR },
+      { key: Buffer.from('k'), value: Buffer.from('b'), timestampDelta: 0 },
+    ]
+    await assert.rejects(
+      log.appendAsLeader(buildBatch({ baseTimestamp: START_MS - 2 * HOUR, records }), 0),
+      (err: unknown) => {
+        assert.ok(err instanceof KafkaProtocolError)
+        assert.deepEqual(
+          err.recordErrors.map((e) => [e.batchIndex, e.message?.split(' ').slice(0, 2).join(' ')]),
+          [
+            [0, 'Compacted topic'],
+            [1, `Timestamp ${START_MS - 2 * HOUR}`],
+          ],
+        )
+        return err.errorCode === ErrorCode.INVALID_TIMESTAMP
+      },
+    )
     await log.close()
   })
 

@@ -211,6 +211,7 @@ function fill(
   out.baseOffset = r.baseOffset
   out.logAppendTimeMs = r.logAppendTimeMs
   out.logStartOffset = r.logStartOffset
+  out.recordErrors = r.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message }))
   if (r.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER) {
     const reg = ctx.services.metadata().topics.getPartition(e.topic, e.partition)
     if (reg !== undefined) out.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }

@@ -310,4 +310,32 @@ describe("the broker's Produce answers", () => {
       ),
     )
   })
+
+  it('checks every record against message.timestamp.before.max.ms: INVALID_TIMESTAMP with the record errors (v8+)', async () => {
+    const c = await WireClient.connect(broker.port)
+    const configs = { 'message.timestamp.before.max.ms': '3600000' }
+    assert.equal((await c.createTopic('bounded', 1, { configs })).topics[0]?.errorCode, ErrorCode.NONE)
+    const now = Date.now()
+    const batch = (timestamps: number[]): Buffer =>
+      encodeRecordBatch({ records: timestamps.map((timestamp) => ({ key: null, value: Buffer.from('v'), timestamp })) })
+    const twoHoursAgo = now - 2 * 3_600_000
+    const v9 = await c.produce('bounded', 0, batch([now, twoHoursAgo, now]))
+    assert.equal(v9.errorCode, ErrorCode.INVALID_TIMESTAMP)
+    assert.equal(v9.errorMessage, 'One or more records have been rejected due to invalid timestamp')
+    assert.equal(v9.baseOffset, -1)
+    assert.equal(v9.logStartOffset, 0)
+    assert.equal(v9.recordErrors.length, 1)
+    assert.equal(v9.recordErrors[0]?.batchIndex, 1)
+    assert.match(
+      v9.recordErrors[0]?.batchIndexErrorMessage ?? '',
+      new RegExp(
+        `^Timestamp ${twoHoursAgo} of message with offset 1 is out of range. The timestamp should be within \\[\\d+, -\\d+\\]$`,
+      ),
+    )
+    // Before v8 the response has the error code only.
+    const v7 = await c.produce('bounded', 0, batch([now, twoHoursAgo, now]), { version: 7 })
+    assert.equal(v7.errorCode, ErrorCode.INVALID_TIMESTAMP)
+    assert.equal((await c.produce('bounded', 0, batch([now, now - 60_000, now]))).baseOffset, 0)
+    c.close()
+  })
 })
