@@ -119,7 +119,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
         const reg = image.topics.getPartition(w.topic, w.partition)
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
       }
-      if (v < 4) convertForOldFetcher(data, v)
+      if (v < 4) convertForOldFetcher(data, v, w.fetchOffset)
       else if (
         v < 10 &&
         ctx.services.replicaManager.getPartition(w.topic, w.partition)?.log.config.compressionType === 'zstd'
@@ -192,11 +192,14 @@ function resolve(image: MetadataImage, p: FetchPartitionParams, byId: boolean): 
   return { ...base, topic: t.name, topicId: t.topicId, errorCode }
 }
 
-/** Fetch v0-v3 consumers read magic 0 (v0-v1) or magic 1 (v2-v3) message sets. */
-function convertForOldFetcher(data: FetchResponsePartitionData, version: number): void {
+/**
+ * Fetch v0-v3 consumers read magic 0 (v0-v1) or magic 1 (v2-v3) message sets; records of uncompressed
+ * batches below the fetch offset are left out, as Kafka's down-conversion does.
+ */
+function convertForOldFetcher(data: FetchResponsePartitionData, version: number, fetchOffset: number): void {
   if (data.records === null || data.records.length === 0) return
   try {
-    data.records = downConvertBatches(data.records, version < 2 ? 0 : 1)
+    data.records = downConvertBatches(data.records, version < 2 ? 0 : 1, { firstOffset: fetchOffset })
   } catch (err) {
     // Stored data that cannot be converted is reported as corrupt rather than failing the whole fetch.
     data.errorCode = err instanceof KafkaProtocolError ? err.errorCode : ErrorCode.CORRUPT_MESSAGE
