@@ -9,6 +9,7 @@ import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError, type RecordError } from '../protocol/kafka-protocol-error.ts'
 import type { LogConfig } from '../storage/log-config.ts'
 import type { LogManager } from '../storage/log-manager.ts'
+import type { AppendInfo } from '../storage/partition-log.ts'
 import { AppendOrigin } from '../storage/producer-state.ts'
 import type { AllocateBuffer } from '../storage/segment.ts'
 import { IsolationLevel, Partition } from './partition.ts'
@@ -26,7 +27,11 @@ export interface ReplicaManagerOptions {
 export interface ProduceEntry {
   topic: string
   partition: number
-  records: Buffer
+  /**
+   * The records, or their conversion still under way (legacy message sets are up-converted off the
+   * event loop); either way, appends reach each partition in call order.
+   */
+  records: Buffer | Promise<Buffer>
 }
 
 export interface ProduceResult {
@@ -88,6 +93,8 @@ export class ReplicaManager implements MetadataPublisher {
   readonly #o: ReplicaManagerOptions
   readonly #log: Logger
   readonly #partitions = new Map<string, Partition>()
+  /** Per partition, settles once the latest append that waited for its records was handed to the log. */
+  readonly #appendTails = new Map<Partition, Promise<void>>()
   #strayLogsChecked = false
 
   constructor(o: ReplicaManagerOptions) {
@@ -193,9 +200,13 @@ export class ReplicaManager implements MetadataPublisher {
 
   async #appendOne(e: ProduceEntry, requiredAcks: number, origin: AppendOrigin): Promise<ProduceResult> {
     const partition = this.#partitions.get(key(e.topic, e.partition))
-    if (partition === undefined) return produceError(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
+    if (partition === undefined) {
+      // A conversion's own failure does not matter any more.
+      if (!Buffer.isBuffer(e.records)) e.records.catch(() => undefined)
+      return produceError(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
+    }
     try {
-      const info = await partition.appendRecordsToLeader(e.records, requiredAcks, origin)
+      const info = await this.#appendInOrder(partition, e.records, requiredAcks, origin)
       return {
         errorCode: 0,
         errorMessage: null,
@@ -217,6 +228,40 @@ export class ReplicaManager implements MetadataPublisher {
       this.#log.error({ err, topic: e.topic, partition: e.partition }, 'append failed')
       return produceError(ErrorCode.KAFKA_STORAGE_ERROR, null)
     }
+  }
+
+  /**
+   * Hands records to the partition's log in call order. An append whose records are still being
+   * converted holds back the appends called after it on the same partition, so pipelined Produce
+   * requests land in the order they were sent (Kafka serves a connection's requests one at a time).
+   */
+  #appendInOrder(
+    partition: Partition,
+    records: Buffer | Promise<Buffer>,
+    requiredAcks: number,
+    origin: AppendOrigin,
+  ): Promise<AppendInfo> {
+    const tail = this.#appendTails.get(partition)
+    if (tail === undefined && Buffer.isBuffer(records))
+      return partition.appendRecordsToLeader(records, requiredAcks, origin)
+    let handedOver!: () => void
+    const next = new Promise<void>((resolve) => {
+      handedOver = resolve
+    })
+    this.#appendTails.set(partition, next)
+    const started = (async () => {
+      try {
+        await tail
+        const ready = await records
+        // appendRecordsToLeader queues the append synchronously; wrapped so that awaiting this does not
+        // wait for the append itself.
+        return { append: partition.appendRecordsToLeader(ready, requiredAcks, origin) }
+      } finally {
+        handedOver()
+        if (this.#appendTails.get(partition) === next) this.#appendTails.delete(partition)
+      }
+    })()
+    return started.then((s) => s.append)
   }
 
   /**

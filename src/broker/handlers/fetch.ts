@@ -107,6 +107,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
       requests,
     )
     const byWanted = new Map<Wanted, FetchResponsePartitionData>()
+    const conversions: Promise<void>[] = []
     readable.forEach((w, i) => {
       const r = results[i]!
       const data = partitionData(w.partition, r.errorCode)
@@ -119,14 +120,10 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
         const reg = image.topics.getPartition(w.topic, w.partition)
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
       }
-      if (v < 4) convertForOldFetcher(data, v, w.fetchOffset)
-      else if (
-        v < 10 &&
-        ctx.services.replicaManager.getPartition(w.topic, w.partition)?.log.config.compressionType === 'zstd'
-      )
-        refuseZstd(data)
       byWanted.set(w, data)
+      if (v < 10) conversions.push(forOldFetcher(ctx, w, data, v))
     })
+    await Promise.all(conversions)
     const data = wanted.map((w) => byWanted.get(w) ?? partitionData(w.partition, w.errorCode))
     const answer = context.respond(data)
     if (answer.errorCode !== ErrorCode.NONE) return topLevelError(answer.errorCode, answer.sessionId)
@@ -193,27 +190,37 @@ function resolve(image: MetadataImage, p: FetchPartitionParams, byId: boolean): 
 }
 
 /**
- * Fetch v0-v3 consumers read magic 0 (v0-v1) or magic 1 (v2-v3) message sets; records of uncompressed
- * batches below the fetch offset are left out, as Kafka's down-conversion does.
+ * Fetch v0-v9 predates zstd (KIP-110): like KafkaApis, only a topic whose compression.type is zstd is
+ * refused to such fetchers (UNSUPPORTED_COMPRESSION_TYPE); zstd batches of a compression.type=producer
+ * topic are served as stored to v4-v9 (kafka-python always fetches with v4 and reads them). Fetch v0-v3
+ * predates record batches v2 and gets the data down-converted.
  */
-function convertForOldFetcher(data: FetchResponsePartitionData, version: number, fetchOffset: number): void {
-  if (data.records === null || data.records.length === 0) return
-  try {
-    data.records = downConvertBatches(data.records, version < 2 ? 0 : 1, { firstOffset: fetchOffset })
-  } catch (err) {
-    // Stored data that cannot be converted is reported as corrupt rather than failing the whole fetch.
-    data.errorCode = err instanceof KafkaProtocolError ? err.errorCode : ErrorCode.CORRUPT_MESSAGE
-    data.records = EMPTY
-  }
+async function forOldFetcher(
+  ctx: RequestContext<Services>,
+  w: Wanted,
+  data: FetchResponsePartitionData,
+  version: number,
+): Promise<void> {
+  const config = ctx.services.replicaManager.getPartition(w.topic, w.partition)?.log.config
+  if (config?.compressionType === 'zstd') return refuse(data, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE)
+  if (version < 4) await downConvert(data, version, w.fetchOffset)
 }
 
 /**
- * Fetch v4-v9 predates zstd (KIP-110). Like KafkaApis, only a topic whose compression.type is zstd is
- * refused to such fetchers; zstd batches of a compression.type=producer topic are served as stored
- * (kafka-python always fetches with v4 and reads them).
+ * Magic 0 (v0-v1) or magic 1 (v2-v3) message sets, converted off the event loop; records of uncompressed
+ * batches below the fetch offset are left out, as Kafka's down-conversion does.
  */
-function refuseZstd(data: FetchResponsePartitionData): void {
-  if (data.errorCode !== ErrorCode.NONE) return
-  data.errorCode = ErrorCode.UNSUPPORTED_COMPRESSION_TYPE
-  data.records = EMPTY
+async function downConvert(data: FetchResponsePartitionData, version: number, fetchOffset: number): Promise<void> {
+  if (data.records === null || data.records.length === 0) return
+  try {
+    data.records = await downConvertBatches(data.records, version < 2 ? 0 : 1, { firstOffset: fetchOffset })
+  } catch (err) {
+    // Stored data that cannot be converted is reported as corrupt rather than failing the whole fetch.
+    refuse(data, err instanceof KafkaProtocolError ? err.errorCode : ErrorCode.CORRUPT_MESSAGE)
+  }
+}
+
+/** A partition answered with an error only, as Kafka's FetchResponse.partitionResponse. */
+function refuse(data: FetchResponsePartitionData, errorCode: number): void {
+  Object.assign(data, partitionData(data.partitionIndex, errorCode))
 }

@@ -66,8 +66,11 @@ function partitionResponse(
   }
 }
 
-/** Kafka's ProduceRequest.validateRecords, plus legacy up-conversion for v0-v2. */
-function checkRecords(version: number, records: Buffer | null, nowMs: number): Buffer {
+/**
+ * Kafka's ProduceRequest.validateRecords, plus legacy up-conversion for v0-v2, which runs off the event
+ * loop: its result is a promise, which the replica manager appends in request order.
+ */
+function checkRecords(version: number, records: Buffer | null, nowMs: number): Buffer | Promise<Buffer> {
   if (records === null || records.length === 0) {
     throw new KafkaProtocolError(
       ErrorCode.INVALID_RECORD,
@@ -82,10 +85,11 @@ function checkRecords(version: number, records: Buffer | null, nowMs: number): B
         `Produce requests with version ${version} are only allowed to contain record batches with magic version 2`,
       )
     }
-    const converted = upConvertMessageSet(records, { nowMs })
-    if (converted.length === 0)
-      throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'The message set holds no complete message')
-    return converted
+    return upConvertMessageSet(records, { nowMs }).then((converted) => {
+      if (converted.length === 0)
+        throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, 'The message set holds no complete message')
+      return converted
+    })
   }
   if (batchMagic(records) !== 2)
     throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, `Unknown record batch magic ${batchMagic(records)}`)

@@ -1,6 +1,6 @@
 import { crc32 } from '@node-rs/crc32'
-import { CompressionType, compress, decompress } from './compression/index.ts'
-import { corruptRecord } from './corrupt-record.ts'
+import { CompressionType, compress, compressAsync, decompress, decompressAsync } from './compression/index.ts'
+import { corruptRecord, decodingRecords } from './corrupt-record.ts'
 import { BATCH_LOG_OVERHEAD, TimestampType } from './record-batch.ts'
 import { readInt64At, writeInt64At } from './record-bytes.ts'
 import type { DecodedRecord, DecodedRecordBatch, DecodeOptions } from './record-types.ts'
@@ -73,13 +73,22 @@ function readLegacyMessage(buf: Buffer, pos: number, end: number, verifyCrc: boo
   return { offset: readInt64At(buf, pos), messageSize, crc, magic, attributes, timestamp, key, value }
 }
 
-/** The messages inside a compressed wrapper, with absolute offsets (Kafka's DeepRecordsIterator). */
-function readInnerMessages(wrapper: LegacyMessage, codec: number, options: DecodeOptions): DecodedRecord[] {
-  if (codec !== CompressionType.Gzip && codec !== CompressionType.Snappy && codec !== CompressionType.Lz4) {
-    throw corruptRecord(`compression type ${codec} is not valid for magic ${wrapper.magic}`)
-  }
+const isLegacyCodec = (codec: number): codec is CompressionType =>
+  codec === CompressionType.Gzip || codec === CompressionType.Snappy || codec === CompressionType.Lz4
+
+/**
+ * The messages inside a compressed wrapper, with absolute offsets (Kafka's DeepRecordsIterator).
+ * `decompressed`: the wrapper's value already decompressed (by the async decoder).
+ */
+function readInnerMessages(
+  wrapper: LegacyMessage,
+  codec: number,
+  options: DecodeOptions,
+  decompressed: Buffer | null,
+): DecodedRecord[] {
+  if (!isLegacyCodec(codec)) throw corruptRecord(`compression type ${codec} is not valid for magic ${wrapper.magic}`)
   if (wrapper.value === null) throw corruptRecord('compressed legacy message with a null value')
-  const inner = decompress(codec, wrapper.value, options.decompressedBytesMax)
+  const inner = decompressed ?? decompress(codec, wrapper.value, options.decompressedBytesMax)
   const logAppendTime = wrapper.magic === 1 && (wrapper.attributes & LEGACY_TIMESTAMP_TYPE) !== 0
   const records: DecodedRecord[] = []
   let pos = 0
@@ -103,12 +112,32 @@ function readInnerMessages(wrapper: LegacyMessage, codec: number, options: Decod
 
 /** Decodes the legacy entry at `pos` as a batch: one record, or every message of a compressed wrapper. */
 export function decodeLegacyEntry(buf: Buffer, pos: number, options: DecodeOptions): DecodedRecordBatch {
-  const m = readLegacyMessage(buf, pos, buf.length, options.verifyCrc !== false)
+  return entryAsBatch(readLegacyMessage(buf, pos, buf.length, options.verifyCrc !== false), options, null)
+}
+
+/** Like decodeLegacyEntry, decompressing a wrapper on libuv's thread pool. */
+export async function decodeLegacyEntryAsync(
+  buf: Buffer,
+  pos: number,
+  options: DecodeOptions,
+): Promise<DecodedRecordBatch> {
+  const m = decodingRecords('legacy message', () =>
+    readLegacyMessage(buf, pos, buf.length, options.verifyCrc !== false),
+  )
+  const codec = m.attributes & 0x07
+  const inner =
+    isLegacyCodec(codec) && m.value !== null
+      ? await decompressAsync(codec, m.value, options.decompressedBytesMax)
+      : null
+  return decodingRecords('legacy message', () => entryAsBatch(m, options, inner))
+}
+
+function entryAsBatch(m: LegacyMessage, options: DecodeOptions, inner: Buffer | null): DecodedRecordBatch {
   const codec = m.attributes & 0x07
   const records =
     codec === CompressionType.None
       ? [{ offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: [] }]
-      : readInnerMessages(m, codec, options)
+      : readInnerMessages(m, codec, options, inner)
   const first = records[0]!
   return {
     baseOffset: first.offset,
@@ -191,11 +220,40 @@ export function encodeLegacyWrapper(
   wrapperTimestamp: number,
   messages: readonly LegacyMessageInput[],
 ): Buffer {
-  const first = messages[0]?.offset ?? 0
-  const inner = magic === 0 ? messages : messages.map((m) => ({ ...m, offset: m.offset - first }))
-  const value = compress(codec, encodeLegacyMessages(magic, timestampAttribute, inner), {
+  const value = compress(codec, innerMessageSet(magic, timestampAttribute, messages), {
     lz4BrokenHeaderChecksum: magic === 0,
   })
+  return wrapperMessage(magic, codec, timestampAttribute, wrapperTimestamp, messages, value)
+}
+
+/** Like encodeLegacyWrapper, compressing on libuv's thread pool (for request paths). */
+export async function encodeLegacyWrapperAsync(
+  magic: 0 | 1,
+  codec: CompressionType,
+  timestampAttribute: number,
+  wrapperTimestamp: number,
+  messages: readonly LegacyMessageInput[],
+): Promise<Buffer> {
+  const value = await compressAsync(codec, innerMessageSet(magic, timestampAttribute, messages), {
+    lz4BrokenHeaderChecksum: magic === 0,
+  })
+  return wrapperMessage(magic, codec, timestampAttribute, wrapperTimestamp, messages, value)
+}
+
+function innerMessageSet(magic: 0 | 1, timestampAttribute: number, messages: readonly LegacyMessageInput[]): Buffer {
+  const first = messages[0]?.offset ?? 0
+  const inner = magic === 0 ? messages : messages.map((m) => ({ ...m, offset: m.offset - first }))
+  return encodeLegacyMessages(magic, timestampAttribute, inner)
+}
+
+function wrapperMessage(
+  magic: 0 | 1,
+  codec: CompressionType,
+  timestampAttribute: number,
+  wrapperTimestamp: number,
+  messages: readonly LegacyMessageInput[],
+  value: Buffer,
+): Buffer {
   const wrapper = { offset: messages.at(-1)?.offset ?? 0, timestamp: wrapperTimestamp, key: null, value }
   return encodeLegacyMessages(magic, codec | timestampAttribute, [wrapper])
 }

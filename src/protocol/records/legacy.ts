@@ -4,7 +4,7 @@ import { KafkaProtocolError } from '../kafka-protocol-error.ts'
 import { CompressionType } from './compression/index.ts'
 import { corruptRecord } from './corrupt-record.ts'
 import type { LegacyMessageInput } from './legacy-message-set.ts'
-import { encodeLegacyMessages, encodeLegacyWrapper, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'
+import { encodeLegacyMessages, encodeLegacyWrapperAsync, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'
 import {
   Attributes,
   BATCH_HEADER_BYTES,
@@ -13,12 +13,13 @@ import {
   TimestampType,
 } from './record-batch.ts'
 import type { DecodedRecordBatch, RecordInput } from './record-types.ts'
-import { decodeRecordBatch, encodeRecordBatch, NO_TIMESTAMP } from './records.ts'
+import { decodeRecordBatchAsync, encodeRecordBatchAsync, NO_TIMESTAMP } from './records.ts'
 
 /**
  * Conversion between Kafka's legacy message sets (magic 0/1) and record batches v2: up-conversion for
  * Produce v0-v2 (Sarama's default still sends magic 0) and down-conversion for Fetch v0-v3. Kafka 4.0
- * dropped both (KIP-724); Samsa keeps them for old clients.
+ * dropped both (KIP-724); Samsa keeps them for old clients. Both run on request paths, so compression
+ * and decompression go to libuv's thread pool (the async codecs), off the event loop.
  */
 const LEGACY_TIMESTAMP_TYPE = 0x08
 
@@ -39,7 +40,7 @@ export interface UpConvertOptions {
 }
 
 /** Decodes one produced legacy entry, mapping every defect to the error code Kafka answers with. */
-function decodeProducedEntry(buf: Buffer, pos: number): DecodedRecordBatch {
+async function decodeProducedEntry(buf: Buffer, pos: number): Promise<DecodedRecordBatch> {
   const magic = buf[pos + BATCH_MAGIC_OFFSET]
   if (magic !== 0 && magic !== 1) {
     throw new KafkaProtocolError(ErrorCode.INVALID_RECORD, `magic ${magic} in a legacy message set`)
@@ -49,7 +50,7 @@ function decodeProducedEntry(buf: Buffer, pos: number): DecodedRecordBatch {
     throw new KafkaProtocolError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE)
   }
   try {
-    return decodeRecordBatch(buf, pos, { verifyCrc: true })
+    return await decodeRecordBatchAsync(buf, pos, { verifyCrc: true })
   } catch (err) {
     if (err instanceof SamsaError) throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, err.message)
     throw err
@@ -63,7 +64,7 @@ function decodeProducedEntry(buf: Buffer, pos: number): DecodedRecordBatch {
  * -1, timestamps from magic 1 messages and -1 (NO_TIMESTAMP) for magic 0. A partial trailing message is
  * dropped, as Kafka trims it; an input without a complete message yields an empty Buffer.
  */
-export function upConvertMessageSet(buf: Buffer, options: UpConvertOptions): Buffer {
+export async function upConvertMessageSet(buf: Buffer, options: UpConvertOptions): Promise<Buffer> {
   const records: RecordInput[] = []
   let sourceCompression: CompressionType = CompressionType.None
   let pos = 0
@@ -73,14 +74,14 @@ export function upConvertMessageSet(buf: Buffer, options: UpConvertOptions): Buf
       throw new KafkaProtocolError(ErrorCode.CORRUPT_MESSAGE, `message size ${length} is below the minimum`)
     }
     if (pos + BATCH_LOG_OVERHEAD + length > buf.length) break
-    const batch = decodeProducedEntry(buf, pos)
+    const batch = await decodeProducedEntry(buf, pos)
     if (batch.compression !== CompressionType.None) sourceCompression = batch.compression
     for (const r of batch.records) records.push({ key: r.key, value: r.value, timestamp: r.timestamp })
     pos += BATCH_LOG_OVERHEAD + length
   }
   if (records.length === 0) return Buffer.alloc(0)
   const timestampType = options.timestampType ?? TimestampType.CreateTime
-  return encodeRecordBatch({
+  return encodeRecordBatchAsync({
     compression: options.compression ?? sourceCompression,
     timestampType,
     ...(timestampType === TimestampType.LogAppendTime ? { logAppendTimeMs: options.nowMs } : {}),
@@ -100,7 +101,7 @@ export interface DownConvertOptions {
 }
 
 /** Converts one decoded batch to legacy entries (Kafka's RecordsUtil.convertRecordBatch). */
-function convertBatch(batch: DecodedRecordBatch, toMagic: 0 | 1, firstOffset: number): Buffer | null {
+async function convertBatch(batch: DecodedRecordBatch, toMagic: 0 | 1, firstOffset: number): Promise<Buffer | null> {
   const compressed = batch.compression !== CompressionType.None
   const records = compressed ? batch.records : batch.records.filter((r) => r.offset >= firstOffset)
   if (records.length === 0) return null
@@ -113,7 +114,7 @@ function convertBatch(batch: DecodedRecordBatch, toMagic: 0 | 1, firstOffset: nu
     return { offset: r.offset, timestamp, key: r.key, value: r.value }
   })
   if (!compressed) return encodeLegacyMessages(toMagic, timestampAttribute, messages)
-  return encodeLegacyWrapper(toMagic, batch.compression, timestampAttribute, maxTimestamp, messages)
+  return encodeLegacyWrapperAsync(toMagic, batch.compression, timestampAttribute, maxTimestamp, messages)
 }
 
 /**
@@ -123,7 +124,11 @@ function convertBatch(batch: DecodedRecordBatch, toMagic: 0 | 1, firstOffset: nu
  * trailing batch is ignored, as in Kafka. Entries already at or below `toMagic` are copied unchanged.
  * Throws KafkaProtocolError(UNSUPPORTED_COMPRESSION_TYPE) for a zstd batch, which magic 0/1 cannot hold.
  */
-export function downConvertBatches(batches: Buffer, toMagic: 0 | 1, options: DownConvertOptions = {}): Buffer {
+export async function downConvertBatches(
+  batches: Buffer,
+  toMagic: 0 | 1,
+  options: DownConvertOptions = {},
+): Promise<Buffer> {
   const firstOffset = options.firstOffset ?? 0
   const out: Buffer[] = []
   let pos = 0
@@ -136,7 +141,8 @@ export function downConvertBatches(batches: Buffer, toMagic: 0 | 1, options: Dow
     if ((magic === 0 || magic === 1) && magic <= toMagic) {
       out.push(batches.subarray(pos, pos + size))
     } else if (magic !== 2 || size < BATCH_HEADER_BYTES || !shouldSkipBatch(batches, pos)) {
-      const converted = convertBatch(decodeRecordBatch(batches, pos, { verifyCrc: false }), toMagic, firstOffset)
+      const batch = await decodeRecordBatchAsync(batches, pos, { verifyCrc: false })
+      const converted = await convertBatch(batch, toMagic, firstOffset)
       if (converted !== null) out.push(converted)
     }
     pos += size

@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict'
 import { Reader } from '../primitives/reader.ts'
-import { CompressionType, compress, decompress, isCompressionType } from './compression/index.ts'
+import {
+  CompressionType,
+  compress,
+  compressAsync,
+  decompress,
+  decompressAsync,
+  isCompressionType,
+} from './compression/index.ts'
 import { corruptRecord, decodingRecords } from './corrupt-record.ts'
 import { crc32c } from './crc32c.ts'
-import { decodeLegacyEntry, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'
+import { decodeLegacyEntry, decodeLegacyEntryAsync, LEGACY_MESSAGE_BYTES_MIN } from './legacy-message-set.ts'
 import {
   Attributes,
   BATCH_ATTRIBUTES_OFFSET,
@@ -156,15 +163,32 @@ function writeBatchHeader(buf: Buffer, input: RecordBatchInput, layout: RecordsL
 export function encodeRecordBatch(input: RecordBatchInput): Buffer {
   const layout = layoutRecords(input)
   const compression = input.compression ?? CompressionType.None
-  if (compression === CompressionType.None) {
-    const batch = Buffer.allocUnsafe(BATCH_HEADER_BYTES + layout.bytes)
-    writeRecords(batch, BATCH_HEADER_BYTES, input, layout)
-    writeBatchHeader(batch, input, layout)
-    return batch
-  }
+  if (compression === CompressionType.None) return uncompressedBatch(input, layout)
+  return compressedBatch(input, layout, compress(compression, recordsSection(input, layout)))
+}
+
+/** Like encodeRecordBatch, compressing on libuv's thread pool (for request paths). */
+export async function encodeRecordBatchAsync(input: RecordBatchInput): Promise<Buffer> {
+  const layout = layoutRecords(input)
+  const compression = input.compression ?? CompressionType.None
+  if (compression === CompressionType.None) return uncompressedBatch(input, layout)
+  return compressedBatch(input, layout, await compressAsync(compression, recordsSection(input, layout)))
+}
+
+function uncompressedBatch(input: RecordBatchInput, layout: RecordsLayout): Buffer {
+  const batch = Buffer.allocUnsafe(BATCH_HEADER_BYTES + layout.bytes)
+  writeRecords(batch, BATCH_HEADER_BYTES, input, layout)
+  writeBatchHeader(batch, input, layout)
+  return batch
+}
+
+function recordsSection(input: RecordBatchInput, layout: RecordsLayout): Buffer {
   const section = Buffer.allocUnsafe(layout.bytes)
   writeRecords(section, 0, input, layout)
-  const compressed = compress(compression, section)
+  return section
+}
+
+function compressedBatch(input: RecordBatchInput, layout: RecordsLayout, compressed: Buffer): Buffer {
   const batch = Buffer.allocUnsafe(BATCH_HEADER_BYTES + compressed.length)
   compressed.copy(batch, BATCH_HEADER_BYTES)
   writeBatchHeader(batch, input, layout)
@@ -225,7 +249,13 @@ function readRecords(section: Buffer, count: number, ctx: RecordContext): Decode
   return records
 }
 
-function decodeBatchV2(buf: Buffer, pos: number, options: DecodeOptions): DecodedRecordBatch {
+/** `section`: the records section already decompressed (by the async decoder), else decompressed here. */
+function decodeBatchV2(
+  buf: Buffer,
+  pos: number,
+  options: DecodeOptions,
+  section: Buffer | null = null,
+): DecodedRecordBatch {
   if (pos + BATCH_HEADER_BYTES > buf.length) throw corruptRecord('truncated record batch header')
   const batchLength = buf.readInt32BE(pos + 8)
   const end = pos + BATCH_LOG_OVERHEAD + batchLength
@@ -249,9 +279,12 @@ function decodeBatchV2(buf: Buffer, pos: number, options: DecodeOptions): Decode
   // Like Kafka, an empty batch (left by compaction) is not decompressed.
   if (recordCount > 0) {
     const raw = buf.subarray(pos + BATCH_HEADER_BYTES, end)
-    const section = decompress(compression, raw, options.decompressedBytesMax)
     const fixedTimestamp = timestampType === TimestampType.LogAppendTime ? maxTimestamp : null
-    records = readRecords(section, recordCount, { baseOffset, baseTimestamp, fixedTimestamp })
+    records = readRecords(section ?? decompress(compression, raw, options.decompressedBytesMax), recordCount, {
+      baseOffset,
+      baseTimestamp,
+      fixedTimestamp,
+    })
   }
   return {
     baseOffset,
@@ -288,6 +321,44 @@ export function decodeRecordBatch(buf: Buffer, pos = 0, options: DecodeOptions =
   if (magic === MAGIC_V2) return decodingRecords('record batch', () => decodeBatchV2(buf, pos, options))
   if (magic === 0 || magic === 1) return decodingRecords('legacy message', () => decodeLegacyEntry(buf, pos, options))
   throw corruptRecord(`unknown magic ${magic}`)
+}
+
+/**
+ * Like decodeRecordBatch, decompressing on libuv's thread pool where the codec allows (for request paths,
+ * e.g. down-conversion for old fetchers). Same results and errors.
+ */
+export async function decodeRecordBatchAsync(
+  buf: Buffer,
+  pos = 0,
+  options: DecodeOptions = {},
+): Promise<DecodedRecordBatch> {
+  if (!Number.isInteger(pos) || pos < 0 || pos + BATCH_MAGIC_OFFSET + 1 > buf.length) {
+    throw corruptRecord('truncated record batch')
+  }
+  const magic = buf.readInt8(pos + BATCH_MAGIC_OFFSET)
+  if (magic === 0 || magic === 1) return decodeLegacyEntryAsync(buf, pos, options)
+  if (magic !== MAGIC_V2) throw corruptRecord(`unknown magic ${magic}`)
+  const section = await compressedSectionAsync(buf, pos, options)
+  if (section === null) return decodingRecords('record batch', () => decodeBatchV2(buf, pos, options))
+  // The CRC was checked before decompressing.
+  return decodingRecords('record batch', () => decodeBatchV2(buf, pos, { ...options, verifyCrc: false }, section))
+}
+
+/**
+ * The decompressed records section of the v2 batch at `pos`; null when there is nothing to decompress or
+ * the header is malformed (the synchronous decoder then reports it, in its usual order).
+ */
+async function compressedSectionAsync(buf: Buffer, pos: number, options: DecodeOptions): Promise<Buffer | null> {
+  if (pos + BATCH_HEADER_BYTES > buf.length) return null
+  const batchLength = buf.readInt32BE(pos + 8)
+  const end = pos + BATCH_LOG_OVERHEAD + batchLength
+  if (batchLength < BATCH_LENGTH_MIN || end > buf.length) return null
+  const compression = buf.readInt16BE(pos + BATCH_ATTRIBUTES_OFFSET) & Attributes.CompressionMask
+  if (compression === CompressionType.None || !isCompressionType(compression)) return null
+  if (buf.readInt32BE(pos + 57) <= 0) return null
+  const crc = buf.readUInt32BE(pos + BATCH_CRC_OFFSET)
+  if (options.verifyCrc !== false && crc32c(buf.subarray(pos + BATCH_ATTRIBUTES_OFFSET, end)) !== crc) return null
+  return decompressAsync(compression, buf.subarray(pos + BATCH_HEADER_BYTES, end), options.decompressedBytesMax)
 }
 
 /**

@@ -2,13 +2,18 @@
  * Legacy message sets (magic 0 and 1) against a live broker, over the wire. Produce v0-v2 carrying
  * message sets (kafka-python's own bytes, and our encoder for snappy and LZ4) are stored as record
  * batches v2, read back with a modern Fetch: dense offsets continuing across produces, the producer's
- * codec, magic 1 timestamps (none for magic 0). Fetch v0-v3 serves v2 batches down-converted: magic 0
+ * codec, magic 1 timestamps (none for magic 0); pipelined produces keep their order although the
+ * conversion runs off the event loop. Fetch v0-v3 serves v2 batches down-converted: magic 0
  * for v0-v1, magic 1 with timestamps for v2-v3, one wrapper per compressed batch, headers dropped, and
  * nothing below the fetch offset from an uncompressed batch.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { ErrorCode } from '../../../src/protocol/error-codes.ts'
+import { ApiKey } from '../../../src/protocol/generated/api-message-types.ts'
+import { decodeProduceResponse, encodeProduceRequest } from '../../../src/protocol/generated/produce.ts'
+import { readResponseHeader } from '../../../src/protocol/headers.ts'
+import { Reader } from '../../../src/protocol/primitives/reader.ts'
 import { CompressionType, compressionName } from '../../../src/protocol/records/compression/index.ts'
 import { encodeLegacyMessages, encodeLegacyWrapper } from '../../../src/protocol/records/legacy-message-set.ts'
 import { TimestampType } from '../../../src/protocol/records/record-batch.ts'
@@ -18,7 +23,7 @@ import {
   encodeRecordBatch,
 } from '../../../src/protocol/records/records.ts'
 import { type EmbeddedBroker, startBroker } from '../../../src/server/embed.ts'
-import { WireClient } from '../../helpers/kafka-wire.ts'
+import { produceRequest, requestFrame, WireClient } from '../../helpers/kafka-wire.ts'
 import { fixtureBytes, fixtureRecords } from '../../protocol/records/kafka-python-fixtures.ts'
 
 const str = (b: Buffer | null): string | null => (b === null ? null : b.toString('latin1'))
@@ -132,6 +137,55 @@ describe('Produce v0-v2 with legacy message sets', () => {
         ...records.map((r, j) => ({ ...r, offset: n + j })),
       ])
     })
+  })
+
+  it('pipelined Produce requests on one connection land in request order while legacy sets are converted', async () => {
+    const topic = 'legacy-pipelined'
+    assert.equal((await c.createTopic(topic, 1)).topics[0]?.errorCode, ErrorCode.NONE)
+    const legacy = (tag: string) =>
+      encodeLegacyWrapper(
+        1,
+        CompressionType.Gzip,
+        0,
+        0,
+        Array.from({ length: 200 }, (_, i) => ({
+          offset: i,
+          timestamp: 0,
+          key: Buffer.from(tag),
+          value: Buffer.from(`${tag} ${i} `.repeat(20)),
+        })),
+      )
+    const modern = (tag: string) =>
+      encodeRecordBatch({ records: [{ key: Buffer.from(tag), value: Buffer.from(tag), timestamp: 0 }] })
+    const requests: [string, number, Buffer][] = [
+      ['a', 2, legacy('a')],
+      ['b', 9, modern('b')],
+      ['c', 2, legacy('c')],
+      ['d', 0, fixtureBytes('v0-none')],
+      ['e', 9, modern('e')],
+    ]
+    // One write: the broker reads them together and starts each handler before the conversions finish.
+    const ids = requests.map(() => c.correlationId())
+    c.send(
+      Buffer.concat(
+        requests.map(([, version, records], i) =>
+          requestFrame(ApiKey.Produce, version, ids[i]!, (w) =>
+            encodeProduceRequest(w, version, produceRequest(topic, 0, records, 1)),
+          ),
+        ),
+      ),
+    )
+    const baseOffsets: number[] = []
+    for (const [i, [, version]] of requests.entries()) {
+      const r = new Reader(await c.nextFrame())
+      assert.equal(readResponseHeader(r, ApiKey.Produce, version), ids[i])
+      const p = decodeProduceResponse(r, version).responses[0]!.partitionResponses[0]!
+      assert.equal(p.errorCode, ErrorCode.NONE)
+      baseOffsets.push(p.baseOffset)
+    }
+    assert.deepEqual(baseOffsets, [0, 200, 201, 401, 404], 'offsets follow the order of the requests')
+    const keys = seen(await stored(topic)).map((r) => r.key)
+    assert.deepEqual([keys[0], keys[200], keys[201], keys[404]], ['a', 'b', 'c', 'e'])
   })
 
   it('Produce v3+ refuses a legacy message set with INVALID_RECORD', async () => {

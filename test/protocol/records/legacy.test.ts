@@ -126,8 +126,8 @@ describe('legacy decoding', () => {
 
 describe('upConvertMessageSet (Produce v0-v2)', () => {
   for (const name of ['v0-none', 'v0-gzip', 'v1-none', 'v1-gzip']) {
-    it(`converts kafka-python's ${name} into one v2 batch`, () => {
-      const batch = upConvertMessageSet(fixtureBytes(name), { nowMs: 1 })
+    it(`converts kafka-python's ${name} into one v2 batch`, async () => {
+      const batch = await upConvertMessageSet(fixtureBytes(name), { nowMs: 1 })
       const [b, ...rest] = decodeRecordBatches(batch)
       assert.equal(rest.length, 0)
       assert.ok(b)
@@ -146,13 +146,13 @@ describe('upConvertMessageSet (Produce v0-v2)', () => {
     })
   }
 
-  it('joins several entries and keeps the codec of the compressed wrapper', () => {
+  it('joins several entries and keeps the codec of the compressed wrapper', async () => {
     const set = Buffer.concat([
       encodeLegacyMessages(1, 0, messages(2, 0)),
       encodeLegacyWrapper(1, CompressionType.Snappy, 0, 0, messages(3, 0)),
       encodeLegacyMessages(1, 0, messages(1, 0)),
     ])
-    const b = decodeRecordBatch(upConvertMessageSet(set, { nowMs: 0 }))
+    const b = decodeRecordBatch(await upConvertMessageSet(set, { nowMs: 0 }))
     assert.equal(b.compression, CompressionType.Snappy)
     assert.equal(b.recordCount, 6)
     assert.deepEqual(
@@ -161,9 +161,9 @@ describe('upConvertMessageSet (Produce v0-v2)', () => {
     )
   })
 
-  it('applies the topic settings: LogAppendTime with the broker clock, compression.type', () => {
+  it('applies the topic settings: LogAppendTime with the broker clock, compression.type', async () => {
     const b = decodeRecordBatch(
-      upConvertMessageSet(fixtureBytes('v1-none'), {
+      await upConvertMessageSet(fixtureBytes('v1-none'), {
         nowMs: 1_234_567,
         timestampType: TimestampType.LogAppendTime,
         compression: CompressionType.Zstd,
@@ -174,22 +174,22 @@ describe('upConvertMessageSet (Produce v0-v2)', () => {
     assert.ok(b.records.every((r) => r.timestamp === 1_234_567))
   })
 
-  it('answers CORRUPT_MESSAGE for a bad CRC in a message or in an inner message', () => {
+  it('answers CORRUPT_MESSAGE for a bad CRC in a message or in an inner message', async () => {
     const plain = encodeLegacyMessages(0, 0, messages(2))
     plain[30]! ^= 0x10
-    assert.throws(() => upConvertMessageSet(plain, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
+    await assert.rejects(upConvertMessageSet(plain, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
     const inner = encodeLegacyMessages(1, 0, messages(2))
     inner[inner.length - 1]! ^= 1
     const wrapper = encodeLegacyMessages(1, CompressionType.Gzip, [
       { offset: 0, timestamp: 0, key: null, value: compress(CompressionType.Gzip, inner) },
     ])
-    assert.throws(() => upConvertMessageSet(wrapper, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
+    await assert.rejects(upConvertMessageSet(wrapper, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
     const badSize = encodeLegacyMessages(0, 0, messages(1))
     badSize.writeInt32BE(3, 8)
-    assert.throws(() => upConvertMessageSet(badSize, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
+    await assert.rejects(upConvertMessageSet(badSize, { nowMs: 0 }), kafkaError(ErrorCode.CORRUPT_MESSAGE))
   })
 
-  it('answers UNSUPPORTED_COMPRESSION_TYPE for zstd and INVALID_RECORD for a v2 batch among legacy entries', () => {
+  it('answers UNSUPPORTED_COMPRESSION_TYPE for zstd and INVALID_RECORD for a v2 batch among legacy entries', async () => {
     const zstd = encodeLegacyMessages(1, CompressionType.Zstd, [
       {
         offset: 0,
@@ -198,16 +198,16 @@ describe('upConvertMessageSet (Produce v0-v2)', () => {
         value: compress(CompressionType.Zstd, encodeLegacyMessages(1, 0, messages(1))),
       },
     ])
-    assert.throws(() => upConvertMessageSet(zstd, { nowMs: 0 }), kafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE))
+    await assert.rejects(upConvertMessageSet(zstd, { nowMs: 0 }), kafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE))
     const mixed = Buffer.concat([encodeLegacyMessages(1, 0, messages(1)), encodeRecordBatch({ records: [] })])
-    assert.throws(() => upConvertMessageSet(mixed, { nowMs: 0 }), kafkaError(ErrorCode.INVALID_RECORD))
+    await assert.rejects(upConvertMessageSet(mixed, { nowMs: 0 }), kafkaError(ErrorCode.INVALID_RECORD))
   })
 
-  it('drops a partial trailing message and returns nothing for no complete message', () => {
+  it('drops a partial trailing message and returns nothing for no complete message', async () => {
     const set = encodeLegacyMessages(0, 0, messages(3))
-    const b = decodeRecordBatch(upConvertMessageSet(set.subarray(0, set.length - 2), { nowMs: 0 }))
+    const b = decodeRecordBatch(await upConvertMessageSet(set.subarray(0, set.length - 2), { nowMs: 0 }))
     assert.equal(b.recordCount, 2)
-    assert.equal(upConvertMessageSet(set.subarray(0, 20), { nowMs: 0 }).length, 0)
+    assert.equal((await upConvertMessageSet(set.subarray(0, 20), { nowMs: 0 })).length, 0)
   })
 })
 
@@ -222,10 +222,10 @@ const v2Records = (n: number): RecordInput[] =>
 describe('downConvertBatches (Fetch v0-v3)', () => {
   for (const codec of LEGACY_CODECS) {
     for (const toMagic of [0, 1] as const) {
-      it(`${compressionName(codec)} to magic ${toMagic}: same offsets, keys, values (and magic 1 timestamps)`, () => {
+      it(`${compressionName(codec)} to magic ${toMagic}: same offsets, keys, values (and magic 1 timestamps)`, async () => {
         const a = encodeRecordBatch({ baseOffset: 10, compression: codec, records: v2Records(5) })
         const b = encodeRecordBatch({ baseOffset: 15, compression: codec, records: v2Records(3) })
-        const legacy = downConvertBatches(Buffer.concat([a, b]), toMagic)
+        const legacy = await downConvertBatches(Buffer.concat([a, b]), toMagic)
         const entries = decodeRecordBatches(legacy)
         // A compressed batch becomes one wrapper; an uncompressed one, one message per record.
         assert.equal(entries.length, codec === CompressionType.None ? 8 : 2)
@@ -256,12 +256,12 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
     }
   }
 
-  it('writes LZ4 wrappers with the old header checksum for magic 0 only', () => {
+  it('writes LZ4 wrappers with the old header checksum for magic 0 only', async () => {
     const batch = encodeRecordBatch({ compression: CompressionType.Lz4, records: v2Records(4) })
     for (const toMagic of [0, 1] as const) {
-      const wrapper = decodeRecordBatches(downConvertBatches(batch, toMagic))
+      const wrapper = decodeRecordBatches(await downConvertBatches(batch, toMagic))
       assert.equal(wrapper.length, 1)
-      const legacy = downConvertBatches(batch, toMagic)
+      const legacy = await downConvertBatches(batch, toMagic)
       const valueStart = 12 + 4 + 2 + (toMagic === 1 ? 8 : 0) + 4 + 4
       const frame = legacy.subarray(valueStart)
       const wanted = toMagic === 0 ? xxhash32(frame, 0, 6) : xxhash32(frame, 4, 6)
@@ -270,7 +270,7 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
     }
   })
 
-  it('keeps the gaps of compacted batches: relative inner offsets, wrapper at the last offset', () => {
+  it('keeps the gaps of compacted batches: relative inner offsets, wrapper at the last offset', async () => {
     const records = v2Records(3)
     const batch = encodeRecordBatch({
       baseOffset: 200,
@@ -278,7 +278,7 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
       offsetDeltas: [0, 2, 5],
       records,
     })
-    const legacy = downConvertBatches(batch, 1)
+    const legacy = await downConvertBatches(batch, 1)
     assert.equal(legacy.readInt32BE(4), 205)
     const inner = decompress(CompressionType.Gzip, decodeRawWrapperValue(legacy))
     assert.deepEqual(
@@ -291,7 +291,7 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
     )
   })
 
-  it('skips control batches and a truncated trailing batch', () => {
+  it('skips control batches and a truncated trailing batch', async () => {
     const data = encodeRecordBatch({
       baseOffset: 0,
       isTransactional: true,
@@ -310,26 +310,26 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
     const next = encodeRecordBatch({ baseOffset: 3, records: v2Records(1) })
     const all = Buffer.concat([data, marker, next])
     assert.deepEqual(
-      flat(downConvertBatches(all, 1)).map((r) => r.offset),
+      flat(await downConvertBatches(all, 1)).map((r) => r.offset),
       [0, 1, 3],
     )
     assert.deepEqual(
-      flat(downConvertBatches(all.subarray(0, all.length - 1), 1)).map((r) => r.offset),
+      flat(await downConvertBatches(all.subarray(0, all.length - 1), 1)).map((r) => r.offset),
       [0, 1],
     )
   })
 
-  it('drops records below the fetch offset from uncompressed batches only', () => {
+  it('drops records below the fetch offset from uncompressed batches only', async () => {
     const plain = encodeRecordBatch({ baseOffset: 0, records: v2Records(5) })
     const gzip = encodeRecordBatch({ baseOffset: 5, compression: CompressionType.Gzip, records: v2Records(5) })
     assert.deepEqual(
-      flat(downConvertBatches(plain, 1, { firstOffset: 3 })).map((r) => r.offset),
+      flat(await downConvertBatches(plain, 1, { firstOffset: 3 })).map((r) => r.offset),
       [3, 4],
     )
-    assert.equal(flat(downConvertBatches(gzip, 1, { firstOffset: 8 })).length, 5)
+    assert.equal(flat(await downConvertBatches(gzip, 1, { firstOffset: 8 })).length, 5)
   })
 
-  it('LogAppendTime batches become LogAppendTime messages stamped with maxTimestamp', () => {
+  it('LogAppendTime batches become LogAppendTime messages stamped with maxTimestamp', async () => {
     for (const codec of [CompressionType.None, CompressionType.Snappy]) {
       const batch = encodeRecordBatch({
         compression: codec,
@@ -337,24 +337,24 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
         logAppendTimeMs: 4242,
         records: v2Records(3),
       })
-      for (const e of decodeRecordBatches(downConvertBatches(batch, 1))) {
+      for (const e of decodeRecordBatches(await downConvertBatches(batch, 1))) {
         assert.equal(e.timestampType, TimestampType.LogAppendTime)
         assert.ok(e.records.every((r) => r.timestamp === 4242))
       }
     }
   })
 
-  it('throws UNSUPPORTED_COMPRESSION_TYPE for zstd batches, but not for zstd control batches', () => {
+  it('throws UNSUPPORTED_COMPRESSION_TYPE for zstd batches, but not for zstd control batches', async () => {
     const zstd = encodeRecordBatch({ compression: CompressionType.Zstd, records: v2Records(2) })
-    assert.throws(() => downConvertBatches(zstd, 1), kafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE))
+    await assert.rejects(downConvertBatches(zstd, 1), kafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE))
     const control = encodeRecordBatch({ compression: CompressionType.Zstd, isControl: true, records: v2Records(1) })
-    assert.equal(downConvertBatches(control, 1).length, 0)
+    assert.equal((await downConvertBatches(control, 1)).length, 0)
   })
 
-  it('copies entries already in the target format and converts magic 1 to magic 0', () => {
+  it('copies entries already in the target format and converts magic 1 to magic 0', async () => {
     const v1 = encodeLegacyWrapper(1, CompressionType.Gzip, 0, 9, messages(3, 7))
-    assert.deepEqual(downConvertBatches(v1, 1), v1)
-    const v0 = downConvertBatches(v1, 0)
+    assert.deepEqual(await downConvertBatches(v1, 1), v1)
+    const v0 = await downConvertBatches(v1, 0)
     assert.deepEqual(
       flat(v0).map((r) => [r.magic, r.offset, r.timestamp]),
       [
@@ -365,16 +365,16 @@ describe('downConvertBatches (Fetch v0-v3)', () => {
     )
   })
 
-  it('round trip: v2 -> legacy -> v2 keeps records (headers aside) for every legacy codec', () => {
-    fc.assert(
-      fc.property(
+  it('round trip: v2 -> legacy -> v2 keeps records (headers aside) for every legacy codec', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...LEGACY_CODECS),
         fc.constantFrom(0 as const, 1 as const),
         fc.integer({ min: 1, max: 40 }),
-        (codec, toMagic, n) => {
+        async (codec, toMagic, n) => {
           const records = v2Records(n)
           const v2 = encodeRecordBatch({ baseOffset: 0, compression: codec, records })
-          const back = decodeRecordBatch(upConvertMessageSet(downConvertBatches(v2, toMagic), { nowMs: 0 }))
+          const back = decodeRecordBatch(await upConvertMessageSet(await downConvertBatches(v2, toMagic), { nowMs: 0 }))
           assert.equal(back.compression, codec)
           assert.deepEqual(
             back.records,

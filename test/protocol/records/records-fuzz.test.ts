@@ -1,7 +1,8 @@
 /**
  * Hostile input: random bytes, truncated and mutated batches (v2 and legacy, every codec) and mutated
  * compressed data must give a result or a SamsaError (a KafkaProtocolError where the API documents one),
- * never another exception, a crash or a hang (each test has a time limit).
+ * never another exception, a crash or a hang (each test has a time limit). The async decoder used on
+ * request paths must agree with the sync one, result for result and error code for error code.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -14,6 +15,7 @@ import { downConvertBatches, upConvertMessageSet } from '../../../src/protocol/r
 import { encodeLegacyMessages, encodeLegacyWrapper } from '../../../src/protocol/records/legacy-message-set.ts'
 import {
   decodeRecordBatch,
+  decodeRecordBatchAsync,
   decodeRecordBatches,
   encodeRecordBatch,
   type RecordInput,
@@ -33,6 +35,37 @@ function survives(f: () => unknown, allowed: readonly Allowed[] = ['samsa']): vo
     if (allowed.includes('kafka') && err instanceof KafkaProtocolError) return
     throw err
   }
+}
+
+async function survivesAsync(f: () => Promise<unknown>, allowed: readonly Allowed[] = ['samsa']): Promise<void> {
+  try {
+    await f()
+  } catch (err) {
+    if (allowed.includes('samsa') && err instanceof SamsaError) return
+    if (allowed.includes('kafka') && err instanceof KafkaProtocolError) return
+    throw err
+  }
+}
+
+/** The async decoder gives what the sync one gives: the same batch, or an error with the same code. */
+async function sameAsSync(buf: Buffer, verifyCrc: boolean): Promise<void> {
+  const outcome = (f: () => unknown) => {
+    try {
+      return { batch: f() }
+    } catch (err) {
+      if (err instanceof SamsaError) return { error: err.code }
+      throw err
+    }
+  }
+  const sync = outcome(() => decodeRecordBatch(buf, 0, { verifyCrc }))
+  let async: { batch: unknown } | { error: string }
+  try {
+    async = { batch: await decodeRecordBatchAsync(buf, 0, { verifyCrc }) }
+  } catch (err) {
+    if (!(err instanceof SamsaError)) throw err
+    async = { error: err.code }
+  }
+  assert.deepEqual(async, sync)
 }
 
 const recordArb = fc.record({
@@ -126,6 +159,12 @@ describe('hostile record batches', () => {
     )
   })
 
+  it('the async decoder agrees with the sync one on mutated v2 batches and legacy sets', LIMIT, async () => {
+    await fc.assert(fc.asyncProperty(fc.oneof(mutated(v2BatchArb), mutated(legacySetArb)), fc.boolean(), sameAsSync), {
+      numRuns: 1500,
+    })
+  })
+
   it('forged records sections behind a valid header and CRC', LIMIT, () => {
     fc.assert(
       fc.property(fc.oneof(forgedBatchArb, forgedCompressedArb), (buf) => {
@@ -146,29 +185,25 @@ describe('hostile record batches', () => {
     )
   })
 
-  it('upConvertMessageSet answers only with Kafka error codes', LIMIT, () => {
-    fc.assert(
-      fc.property(
+  it('upConvertMessageSet answers only with Kafka error codes', LIMIT, async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.oneof(
           mutated(legacySetArb),
           fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
         ),
-        (buf) => {
-          survives(() => upConvertMessageSet(buf, { nowMs: 0 }), ['kafka'])
-        },
+        (buf) => survivesAsync(() => upConvertMessageSet(buf, { nowMs: 0 }), ['kafka']),
       ),
       { numRuns: 3000 },
     )
   })
 
-  it('downConvertBatches on mutated batches', LIMIT, () => {
-    fc.assert(
-      fc.property(
+  it('downConvertBatches on mutated batches', LIMIT, async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.oneof(mutated(v2BatchArb), mutated(legacySetArb)),
         fc.constantFrom(0 as const, 1 as const),
-        (buf, toMagic) => {
-          survives(() => downConvertBatches(buf, toMagic), ['samsa', 'kafka'])
-        },
+        (buf, toMagic) => survivesAsync(() => downConvertBatches(buf, toMagic), ['samsa', 'kafka']),
       ),
       { numRuns: 2000 },
     )
