@@ -2,10 +2,11 @@
  * Fetch (key 1), versions 0-17.
  *
  * Version notes: v0-v3 predate record batches v2, so their data is down-converted to magic 0 (v0-v1)
- * or magic 1 (v2-v3); v3 adds the response size limit; v4 isolation level, last stable offset and
- * aborted transactions (read_committed stops at the last stable offset); v5 log start offset; v7
- * incremental fetch sessions (KIP-227); v9 current leader epoch (KIP-320); v10 zstd (older versions get
- * UNSUPPORTED_COMPRESSION_TYPE for zstd data); v11 rack id; v12 flexible; v13+ topics by id (KIP-516);
+ * or magic 1 (v2-v3), off the event loop, or refused with UNSUPPORTED_VERSION where the topic's
+ * message.downconversion.enable is false; v3 adds the response size limit; v4 isolation level, last
+ * stable offset and aborted transactions (read_committed stops at the last stable offset); v5 log start
+ * offset; v7 incremental fetch sessions (KIP-227); v9 current leader epoch (KIP-320); v10 zstd (older
+ * versions get UNSUPPORTED_COMPRESSION_TYPE for topics with compression.type zstd); v11 rack id; v12 flexible; v13+ topics by id (KIP-516);
  * v15 replica state; v16 node endpoints. read_committed (v4+) reads up to the last stable offset and
  * lists the aborted transactions (from the `.txnindex` files) that overlap the records it returns.
  *
@@ -107,6 +108,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
       requests,
     )
     const byWanted = new Map<Wanted, FetchResponsePartitionData>()
+    const fromFollower = (v <= 14 ? request.replicaId : request.replicaState.replicaId) >= 0
     const conversions: Promise<void>[] = []
     readable.forEach((w, i) => {
       const r = results[i]!
@@ -121,7 +123,7 @@ export const fetchHandler = defineHandler<FetchRequest, FetchResponse, Services>
         if (reg !== undefined) data.currentLeader = { leaderId: reg.leader, leaderEpoch: reg.leaderEpoch }
       }
       byWanted.set(w, data)
-      if (v < 10) conversions.push(forOldFetcher(ctx, w, data, v))
+      if (v < 10) conversions.push(forOldFetcher(ctx, w, data, v, fromFollower))
     })
     await Promise.all(conversions)
     const data = wanted.map((w) => byWanted.get(w) ?? partitionData(w.partition, w.errorCode))
@@ -193,17 +195,22 @@ function resolve(image: MetadataImage, p: FetchPartitionParams, byId: boolean): 
  * Fetch v0-v9 predates zstd (KIP-110): like KafkaApis, only a topic whose compression.type is zstd is
  * refused to such fetchers (UNSUPPORTED_COMPRESSION_TYPE); zstd batches of a compression.type=producer
  * topic are served as stored to v4-v9 (kafka-python always fetches with v4 and reads them). Fetch v0-v3
- * predates record batches v2 and gets the data down-converted.
+ * predates record batches v2 and gets the data down-converted, unless the topic's
+ * message.downconversion.enable (broker default log.message.downconversion.enable) is false: then a
+ * consumer gets UNSUPPORTED_VERSION for its partitions, as from KafkaApis.
  */
 async function forOldFetcher(
   ctx: RequestContext<Services>,
   w: Wanted,
   data: FetchResponsePartitionData,
   version: number,
+  fromFollower: boolean,
 ): Promise<void> {
   const config = ctx.services.replicaManager.getPartition(w.topic, w.partition)?.log.config
   if (config?.compressionType === 'zstd') return refuse(data, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE)
-  if (version < 4) await downConvert(data, version, w.fetchOffset)
+  if (version >= 4) return
+  if (config?.messageDownconversionEnable === false && !fromFollower) return refuse(data, ErrorCode.UNSUPPORTED_VERSION)
+  await downConvert(data, version, w.fetchOffset)
 }
 
 /**

@@ -5,7 +5,8 @@
  * codec, magic 1 timestamps (none for magic 0); pipelined produces keep their order although the
  * conversion runs off the event loop. Fetch v0-v3 serves v2 batches down-converted: magic 0
  * for v0-v1, magic 1 with timestamps for v2-v3, one wrapper per compressed batch, headers dropped, and
- * nothing below the fetch offset from an uncompressed batch.
+ * nothing below the fetch offset from an uncompressed batch; or UNSUPPORTED_VERSION where
+ * message.downconversion.enable is false.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -25,6 +26,7 @@ import {
 import { type EmbeddedBroker, startBroker } from '../../../src/server/embed.ts'
 import { produceRequest, requestFrame, WireClient } from '../../helpers/kafka-wire.ts'
 import { fixtureBytes, fixtureRecords } from '../../protocol/records/kafka-python-fixtures.ts'
+import { BROKER, incrementalAlterConfigs, Op, TOPIC } from './config-wire.ts'
 
 const str = (b: Buffer | null): string | null => (b === null ? null : b.toString('latin1'))
 
@@ -262,5 +264,75 @@ describe('Fetch v0-v3 down-conversion', () => {
       entries[0]?.records.map((r) => r.offset),
       [3, 4, 5],
     )
+  })
+})
+
+describe('message.downconversion.enable and zstd for Fetch v0-v3', () => {
+  let broker: EmbeddedBroker
+  let c: WireClient
+  const batch = encodeRecordBatch({
+    compression: CompressionType.Gzip,
+    records: [{ key: Buffer.from('k'), value: Buffer.from('v'.repeat(100)), timestamp: 1_700_000_000_000 }],
+  })
+  before(async () => {
+    broker = await startBroker()
+    c = await WireClient.connect(broker.port)
+    for (const [topic, configs] of [
+      ['plain', {}],
+      ['no-down', { 'message.downconversion.enable': 'false' }],
+      ['keeps-down', { 'message.downconversion.enable': 'true' }],
+      ['zstd-topic', { 'compression.type': 'zstd' }],
+    ] as const) {
+      assert.equal((await c.createTopic(topic, 1, { configs })).topics[0]?.errorCode, ErrorCode.NONE)
+      assert.equal((await c.produce(topic, 0, batch, { acks: -1 })).errorCode, ErrorCode.NONE)
+    }
+  })
+  after(async () => {
+    c?.close()
+    await broker?.close()
+  })
+
+  /** [error code, high watermark, number of messages] of partition 0 at Fetch `version`. */
+  async function fetchAt(topic: string, version: number): Promise<[number, number, number]> {
+    const p = (await c.fetch(topic, 0, 0, { version })).responses[0]!.partitions[0]!
+    const messages = decodeRecordBatches(p.records ?? Buffer.alloc(0)).flatMap((b) => b.records).length
+    return [p.errorCode, p.highWatermark, messages]
+  }
+
+  it('a topic with message.downconversion.enable=false answers Fetch v0-v3 with UNSUPPORTED_VERSION, v4+ with its data', async () => {
+    for (const version of [0, 1, 2, 3])
+      assert.deepEqual(await fetchAt('no-down', version), [ErrorCode.UNSUPPORTED_VERSION, -1, 0], `v${version}`)
+    for (const version of [4, 12]) assert.deepEqual(await fetchAt('no-down', version), [ErrorCode.NONE, 1, 1])
+    for (const version of [0, 3]) assert.deepEqual(await fetchAt('plain', version), [ErrorCode.NONE, 1, 1])
+  })
+
+  it('follows log.message.downconversion.enable, the broker default, unless the topic overrides it', async () => {
+    const set = await incrementalAlterConfigs(c, 1, BROKER, '', [
+      ['log.message.downconversion.enable', Op.Set, 'false'],
+    ])
+    assert.equal(set.errorCode, ErrorCode.NONE)
+    assert.deepEqual(await fetchAt('plain', 1), [ErrorCode.UNSUPPORTED_VERSION, -1, 0])
+    assert.deepEqual(await fetchAt('keeps-down', 1), [ErrorCode.NONE, 1, 1])
+    const reset = await incrementalAlterConfigs(c, 1, BROKER, '', [
+      ['log.message.downconversion.enable', Op.Delete, null],
+    ])
+    assert.equal(reset.errorCode, ErrorCode.NONE)
+    assert.deepEqual(await fetchAt('plain', 1), [ErrorCode.NONE, 1, 1])
+  })
+
+  it('a topic override set at run time applies to the next fetch', async () => {
+    const set = await incrementalAlterConfigs(c, 1, TOPIC, 'plain', [
+      ['message.downconversion.enable', Op.Set, 'false'],
+    ])
+    assert.equal(set.errorCode, ErrorCode.NONE)
+    assert.deepEqual(await fetchAt('plain', 2), [ErrorCode.UNSUPPORTED_VERSION, -1, 0])
+    await incrementalAlterConfigs(c, 1, TOPIC, 'plain', [['message.downconversion.enable', Op.Delete, null]])
+    assert.deepEqual(await fetchAt('plain', 2), [ErrorCode.NONE, 1, 1])
+  })
+
+  it('a topic with compression.type zstd answers Fetch v0-v9 with UNSUPPORTED_COMPRESSION_TYPE', async () => {
+    for (const version of [0, 3, 4, 9])
+      assert.deepEqual(await fetchAt('zstd-topic', version), [ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, -1, 0])
+    assert.deepEqual(await fetchAt('zstd-topic', 10), [ErrorCode.NONE, 1, 1])
   })
 })
