@@ -9,6 +9,7 @@
  *   {"e":"record","p":0,"o":17,"v":"..."}   printed only after the record's offset was committed
  *                                            synchronously, so a record counts once it is committed
  *   {"e":"error","m":"..."}      a failed commit (the record is sought back and read again)
+ *   {"e":"fatal","m":"..."}      a fatal client error (librdkafka: a fenced static member); the child exits
  *
  * SIGKILL stops a child without LeaveGroup (a crash); SIGTERM closes it (LeaveGroup for dynamic members).
  */
@@ -46,6 +47,7 @@ export type ConsumerEvent =
   | { e: 'revoked'; p: number[] }
   | { e: 'record'; p: number; o: number; v: string }
   | { e: 'error'; m: string }
+  | { e: 'fatal'; m: string }
 
 // kafkajs heartbeats only between fetches: its long poll (maxWaitTimeInMs) must stay below the session.
 const KAFKAJS_CONSUMER = `
@@ -102,7 +104,7 @@ c.close()
 
 const CONFLUENT_CONSUMER = `
 import json, signal, sys
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 o = json.loads(sys.argv[1])
 def emit(x): print(json.dumps(x), flush=True)
 conf = {'bootstrap.servers': o['bootstrap'], 'group.id': o['group'], 'auto.offset.reset': 'earliest',
@@ -110,14 +112,22 @@ conf = {'bootstrap.servers': o['bootstrap'], 'group.id': o['group'], 'auto.offse
         'topic.metadata.refresh.interval.ms': 1000}
 if o.get('instanceId'): conf['group.instance.id'] = o['instanceId']
 if o.get('strategy'): conf['partition.assignment.strategy'] = o['strategy']
+fatal = []
+def on_fatal(err):
+    if not fatal:
+        fatal.append(1)
+        emit({'e': 'fatal', 'm': err.str()})
+conf['error_cb'] = lambda err: on_fatal(err) if err.fatal() else None
 c = Consumer(conf)
 def on_assign(consumer, ps): emit({'e': 'assigned', 'p': sorted(p.partition for p in ps)})
 def on_revoke(consumer, ps): emit({'e': 'revoked', 'p': sorted(p.partition for p in ps)})
 c.subscribe([o['topic']], on_assign=on_assign, on_revoke=on_revoke)
 stopping = []
 signal.signal(signal.SIGTERM, lambda *a: stopping.append(1))
-while not stopping:
+while not stopping and not fatal:
     m = c.poll(0.2)
+    # A fatal error reaches poll() as a _FATAL event (whose own fatal() flag is not set).
+    if m is not None and m.error() and m.error().code() == KafkaError._FATAL: on_fatal(m.error())
     if m is None or m.error(): continue
     try:
         c.commit(message=m, asynchronous=False)

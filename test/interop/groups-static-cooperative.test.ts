@@ -2,7 +2,10 @@
  * Static membership (KIP-345) and cooperative rebalancing (KIP-429) with librdkafka (confluent-kafka):
  *
  * - a static member killed and restarted within its session timeout gets its partitions back without a
- *   rebalance: the other member sees no revocation and no new assignment;
+ *   rebalance: the other member sees no revocation and no new assignment, and the group metadata records
+ *   the broker writes to `__consumer_offsets` keep the generation while the instance's member id changes;
+ * - two processes with the same group.instance.id: the newer one takes over the instance and its
+ *   partitions, the older one gets librdkafka's fatal fencing error (FENCED_INSTANCE_ID) and stops;
  * - in a cooperative-sticky group a new member takes partitions away incrementally: the existing members
  *   keep the partitions that do not move and are never asked to give them up.
  *
@@ -11,6 +14,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
+import { Consumer } from '../../src/client/consumer.ts'
+import { groupCoordinatorRecordSerde } from '../../src/coordinator/group/records/group-coordinator-record.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
 import { ConsumerProcess, clientMissing, coversExactly, waitUntil } from './groups-harness.ts'
 
@@ -35,6 +40,42 @@ async function setup(): Promise<{ broker: EmbeddedBroker; produce: (prefix: stri
     await producer.disconnect()
   }
   return { broker, produce }
+}
+
+/**
+ * The classic group metadata records of `group` in `__consumer_offsets`, oldest first, as the broker wrote
+ * them: each generation and the members it holds ([member id, instance id]).
+ */
+async function groupMetadataRecords(
+  bootstrap: string,
+  group: string,
+): Promise<{ generation: number; members: [string, string | null][] }[]> {
+  const consumer = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest', maxWaitMs: 200 })
+  await consumer.connect()
+  const out: { generation: number; members: [string, string | null][] }[] = []
+  try {
+    await consumer.assignAll('__consumer_offsets', 'earliest')
+    const done = () =>
+      consumer
+        .assignment()
+        .every((a) => (consumer.position(a.topic, a.partition) ?? 0) >= consumer.highWatermark(a.topic, a.partition))
+    for (let polls = 0; polls < 100; polls++) {
+      const records = await consumer.poll({ maxWaitMs: 200 })
+      for (const r of records) {
+        if (r.key === null) continue
+        const rec = groupCoordinatorRecordSerde.deserialize(r.key, r.value)
+        if (rec?.type !== 'GroupMetadata' || rec.key.group !== group || rec.value === null) continue
+        out.push({
+          generation: rec.value.generation,
+          members: rec.value.members.map((m) => [m.memberId, m.groupInstanceId]),
+        })
+      }
+      if (records.length === 0 && polls > 0 && done()) break
+    }
+  } finally {
+    await consumer.close()
+  }
+  return out
 }
 
 const rebalanceEvents = (c: ConsumerProcess) => c.events.filter((e) => e.e !== 'record' && e.e !== 'error')
@@ -73,6 +114,14 @@ test('confluent-kafka: a static member restarting within its session timeout cau
     await waitUntil(consumers, () => one.records.length + two.records.length >= 60, 'the first batch')
     const before = rebalanceEvents(one).length
     const twoOwned = [...two.owned].sort()
+    const written = await groupMetadataRecords(broker.bootstrap, 'static-group')
+    const stable = written.at(-1)!
+    const memberOf = (r: typeof stable, instance: string) => r.members.find((m) => m[1] === instance)?.[0]
+    assert.deepEqual(
+      stable.members.map((m) => m[1]).sort(),
+      ['instance-1', 'instance-2'],
+      'the group as written holds both instances',
+    )
 
     await two.kill()
     const twoAgain = start('two-again', 'instance-2')
@@ -85,6 +134,12 @@ test('confluent-kafka: a static member restarting within its session timeout cau
       'the second batch',
     )
     assert.equal(rebalanceEvents(one).length, before, 'the other member saw no rebalance')
+    // The broker recorded the restarted instance under a new member id, at the same generation.
+    const after = (await groupMetadataRecords(broker.bootstrap, 'static-group')).slice(written.length)
+    assert.ok(after.length > 0, 'the new member id of instance-2 was written')
+    for (const r of after) assert.equal(r.generation, stable.generation, 'the generation did not change')
+    assert.notEqual(memberOf(after.at(-1)!, 'instance-2'), memberOf(stable, 'instance-2'))
+    assert.equal(memberOf(after.at(-1)!, 'instance-1'), memberOf(stable, 'instance-1'))
     const values = consumers.flatMap((c) => c.records.map((r) => r.v))
     assert.equal(new Set(values).size, 120)
     assert.equal(values.length, 120, 'nothing read twice')
@@ -147,6 +202,58 @@ test('confluent-kafka cooperative-sticky: existing members keep the partitions t
     await waitUntil(consumers, () => consumers.reduce((n, c) => n + c.records.length, 0) >= 120, 'the second batch')
     const values = consumers.flatMap((c) => c.records.map((r) => r.v))
     assert.equal(new Set(values).size, 120)
+    assert.equal(values.length, 120, 'nothing read twice')
+  } finally {
+    await Promise.all(consumers.map((c) => c.stop()))
+    await broker.close()
+  }
+})
+
+test('confluent-kafka: a second process with the same group.instance.id fences the first', {
+  timeout: 180_000,
+}, async (t) => {
+  const missing = clientMissing('confluent-kafka')
+  if (missing !== null) {
+    console.warn(`SKIPPED: ${missing}`)
+    t.skip(`SKIPPED: ${missing}`)
+    return
+  }
+  const { broker, produce } = await setup()
+  const consumers: ConsumerProcess[] = []
+  const start = (name: string) => {
+    const c = ConsumerProcess.start('confluent-kafka', name, {
+      bootstrap: broker.bootstrap,
+      group: 'duplicate-group',
+      topic: 'events',
+      sessionTimeoutMs: 15_000,
+      instanceId: 'same-instance',
+    })
+    consumers.push(c)
+    return c
+  }
+  try {
+    const older = start('older')
+    await waitUntil(consumers, () => older.owned.size === PARTITIONS, 'the first process to own every partition')
+    await produce('first', 60)
+    await waitUntil(consumers, () => older.records.length >= 60, 'the first batch')
+    const newer = start('newer')
+    await waitUntil(consumers, () => newer.owned.size === PARTITIONS, 'the newer process to take the instance over')
+    await older.waitFor(() => older.events.some((e) => e.e === 'fatal'), 'a fatal error in the older process')
+    const fatal = older.events.find((e) => e.e === 'fatal')
+    assert.match(fatal && 'm' in fatal ? fatal.m : '', /fenced|FENCED_INSTANCE_ID/i)
+    await produce('second', 60)
+    await waitUntil(
+      consumers,
+      () => newer.records.filter((r) => r.v.startsWith('second')).length >= 60,
+      'the second batch',
+    )
+    assert.equal(newer.owned.size, PARTITIONS, 'the newer process keeps every partition')
+    assert.ok(
+      older.records.every((r) => r.v.startsWith('first')),
+      'the fenced process read nothing after it was fenced',
+    )
+    const values = consumers.flatMap((c) => c.records.map((r) => r.v))
+    assert.equal(new Set(values).size, 120, 'every record was read')
     assert.equal(values.length, 120, 'nothing read twice')
   } finally {
     await Promise.all(consumers.map((c) => c.stop()))
