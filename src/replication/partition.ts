@@ -2,7 +2,7 @@ import type { Logger } from '../common/log.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import type { AppendInfo, PartitionLog } from '../storage/partition-log.ts'
-import { AppendOrigin } from '../storage/producer-state.ts'
+import { AppendOrigin, type VerificationGuard } from '../storage/producer-state.ts'
 
 /** Called after the high watermark moved, with the bytes appended since the last call. */
 export type HighWatermarkListener = (appendedBytes: number) => void
@@ -96,6 +96,7 @@ export class Partition {
     records: Buffer,
     requiredAcks: number,
     origin: AppendOrigin = AppendOrigin.Client,
+    verification: VerificationGuard | null = null,
   ): Promise<AppendInfo> {
     if (!this.#isLeader) throw new KafkaProtocolError(ErrorCode.NOT_LEADER_OR_FOLLOWER)
     if (requiredAcks === -1 && this.#isr.length < this.log.config.minInsyncReplicas) {
@@ -104,7 +105,7 @@ export class Partition {
         `The size of the current ISR ${this.#isr.length} is insufficient to satisfy the min.isr requirement of ${this.log.config.minInsyncReplicas}`,
       )
     }
-    const info = await this.log.appendAsLeader(records, this.#leaderEpoch, origin)
+    const info = await this.log.appendAsLeader(records, this.#leaderEpoch, origin, verification)
     this.#pendingBytes += records.length
     if (this.#isr.length <= 1) this.#advanceHighWatermark(info.lastOffset + 1)
     return info

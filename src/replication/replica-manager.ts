@@ -10,7 +10,7 @@ import { KafkaProtocolError, type RecordError } from '../protocol/kafka-protocol
 import type { LogConfig } from '../storage/log-config.ts'
 import type { LogManager } from '../storage/log-manager.ts'
 import type { AppendInfo } from '../storage/partition-log.ts'
-import { AppendOrigin } from '../storage/producer-state.ts'
+import { AppendOrigin, type VerificationGuard } from '../storage/producer-state.ts'
 import type { AllocateBuffer } from '../storage/segment.ts'
 import { IsolationLevel, Partition } from './partition.ts'
 
@@ -32,6 +32,8 @@ export interface ProduceEntry {
    * event loop); either way, appends reach each partition in call order.
    */
   records: Buffer | Promise<Buffer>
+  /** KIP-890: the guard the transactional batch was verified with (PartitionLog.appendAsLeader). */
+  verification?: VerificationGuard | null
 }
 
 export interface ProduceResult {
@@ -206,7 +208,7 @@ export class ReplicaManager implements MetadataPublisher {
       return produceError(ErrorCode.NOT_LEADER_OR_FOLLOWER, null)
     }
     try {
-      const info = await this.#appendInOrder(partition, e.records, requiredAcks, origin)
+      const info = await this.#appendInOrder(partition, e.records, requiredAcks, origin, e.verification ?? null)
       return {
         errorCode: 0,
         errorMessage: null,
@@ -240,10 +242,11 @@ export class ReplicaManager implements MetadataPublisher {
     records: Buffer | Promise<Buffer>,
     requiredAcks: number,
     origin: AppendOrigin,
+    verification: VerificationGuard | null,
   ): Promise<AppendInfo> {
     const tail = this.#appendTails.get(partition)
     if (tail === undefined && Buffer.isBuffer(records))
-      return partition.appendRecordsToLeader(records, requiredAcks, origin)
+      return partition.appendRecordsToLeader(records, requiredAcks, origin, verification)
     let handedOver!: () => void
     const next = new Promise<void>((resolve) => {
       handedOver = resolve
@@ -255,7 +258,7 @@ export class ReplicaManager implements MetadataPublisher {
         const ready = await records
         // appendRecordsToLeader queues the append synchronously; wrapped so that awaiting this does not
         // wait for the append itself.
-        return { append: partition.appendRecordsToLeader(ready, requiredAcks, origin) }
+        return { append: partition.appendRecordsToLeader(ready, requiredAcks, origin, verification) }
       } finally {
         handedOver()
         if (this.#appendTails.get(partition) === next) this.#appendTails.delete(partition)

@@ -538,6 +538,13 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'How often transactional ids idle past transactional.id.expiration.ms are removed.',
     validate: atLeast(1),
   },
+  {
+    name: 'transaction.partition.verification.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'Verify with the transaction coordinator that a partition is in the transaction before its first transactional write (KIP-890).',
+    dynamic: true,
+  },
   { name: 'producer.id.expiration.ms', type: 'int', default: '86400000', doc: 'Idle producer ids expire after this.' },
   {
     name: 'producer.id.expiration.check.interval.ms',

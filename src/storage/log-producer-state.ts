@@ -15,6 +15,7 @@ import {
   type ProducerAppendPlan,
   type ProducerStateEntry,
   ProducerStateManager,
+  type VerificationGuard,
 } from './producer-state.ts'
 import type { Segment } from './segment.ts'
 import { type AbortedTxn, TransactionIndexes } from './txn-index.ts'
@@ -186,8 +187,9 @@ export class LogProducerState {
     positions: readonly number[],
     firstOffset: number | null,
     origin: AppendOrigin,
+    verification: VerificationGuard | null = null,
   ): ProducerAppendPlan | DuplicateBatch {
-    return this.manager.prepare(records, positions, firstOffset, origin)
+    return this.manager.prepare(records, positions, firstOffset, origin, verification)
   }
 
   /** Applies a prepared append whose batches went to the segment at `segmentBase`. */

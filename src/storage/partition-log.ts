@@ -42,6 +42,7 @@ import {
   hasProducerBatch,
   type ProducerAppendPlan,
   type ProducerStateEntry,
+  type VerificationGuard,
 } from './producer-state.ts'
 import { type LoadedLog, loadLogSync } from './recovery.ts'
 import { type AllocateBuffer, INDEX_PERSIST_ENTRIES_MIN, Segment } from './segment.ts'
@@ -403,11 +404,14 @@ export class PartitionLog {
    * (epoch, sequence, transaction state; INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER...); a batch a
    * client sent again answers with its original offsets once they are written, and nothing is appended.
    * `origin` Coordinator (markers, coordinator records) allows control batches and skips sequence checks.
+   * `verification` is the KIP-890 guard of a client append when transaction verification is in force
+   * (see ProducerStateManager.prepare), null otherwise.
    */
   async appendAsLeader(
     records: Buffer,
     leaderEpoch: number,
     origin: AppendOrigin = AppendOrigin.Client,
+    verification: VerificationGuard | null = null,
   ): Promise<AppendInfo> {
     this.#checkUsable()
     assert(!this.#truncating, 'append during truncation')
@@ -417,7 +421,7 @@ export class PartitionLog {
     this.#checkQueueRoom(records.length)
     const work = recordWorkFor(records, analysis, config, nowMs)
     if (work === null && this.#preparing === 0)
-      return this.#appendValidated(records, analysis, leaderEpoch, nowMs, origin)
+      return this.#appendValidated(records, analysis, leaderEpoch, nowMs, origin, verification)
     this.#preparing++
     this.#preparingBytes += records.length
     const prepared =
@@ -429,7 +433,7 @@ export class PartitionLog {
       .then((out) => {
         this.#checkUsable()
         const outAnalysis = out === records ? analysis : validateLeaderAppend(out, config, origin)
-        return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs, origin) }
+        return { write: this.#appendValidated(out, outAnalysis, leaderEpoch, nowMs, origin, verification) }
       })
       .finally(() => {
         this.#preparing--
@@ -449,13 +453,14 @@ export class PartitionLog {
     leaderEpoch: number,
     nowMs: number,
     origin: AppendOrigin,
+    verification: VerificationGuard | null,
   ): Promise<AppendInfo> {
     const config = this.#config
     const logAppendTime = config.messageTimestampType === MessageTimestampType.LogAppendTime
     const firstOffset = this.#logEndOffset
     let plan: ProducerAppendPlan | null = null
     if (hasProducerBatch(records, analysis.positions)) {
-      const prepared = this.#producerState.prepare(records, analysis.positions, firstOffset, origin)
+      const prepared = this.#producerState.prepare(records, analysis.positions, firstOffset, origin, verification)
       if (!('entries' in prepared)) return this.#duplicateAppend(prepared)
       plan = prepared
     }
@@ -866,6 +871,20 @@ export class PartitionLog {
   }
 
   /** The producers this partition knows (DescribeProducers). */
+  /**
+   * KIP-890: before a client's transactional batch is appended, SENTINEL_GUARD when the producer already
+   * has its transaction open here at this epoch, else the guard to verify with the transaction
+   * coordinator and then to append with.
+   */
+  maybeStartTransactionVerification(producerId: number, sequence: number, producerEpoch: number): VerificationGuard {
+    return this.#producerState.manager.maybeStartTransactionVerification(
+      producerId,
+      sequence,
+      producerEpoch,
+      this.#scheduler.clock.nowMs(),
+    )
+  }
+
   activeProducers(): ProducerStateEntry[] {
     return this.#producerState.activeProducers()
   }

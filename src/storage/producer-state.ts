@@ -119,6 +119,30 @@ export interface ProducerAppendPlan {
   readonly started: TxnMetadata[]
   readonly completed: CompletedTxn[]
   readonly lastOffset: number
+  /** Producers that appended a transactional batch or marker: their verification state is done with. */
+  readonly transactional: Set<number>
+}
+
+/**
+ * Kafka's VerificationGuard (KIP-890): the identity of one check with the transaction coordinator that a
+ * producer's first transactional write on this partition belongs to its ongoing transaction. The append
+ * carries the guard it was verified with; a marker (or the transaction's first write) in between clears
+ * the partition's guard, so a verification that raced with the end of the transaction cannot open a new
+ * one the coordinator does not know of.
+ */
+export interface VerificationGuard {
+  readonly producerId: number
+}
+
+/** Kafka's VerificationGuard.SENTINEL: no verification needed (the producer's transaction is open here). */
+export const SENTINEL_GUARD: VerificationGuard = Object.freeze({ producerId: -1 })
+
+/** Kafka's VerificationStateEntry. */
+interface VerificationState {
+  readonly guard: VerificationGuard
+  readonly createdMs: number
+  epoch: number
+  lowestSequence: number
 }
 
 /** The marker of a control batch, or null for an emptied one (compaction) or a non-transaction type. */
@@ -160,6 +184,8 @@ export class ProducerStateManager {
   #ongoing: TxnMetadata[] = []
   /** Completed transactions whose marker is not yet below the high watermark (unreplicatedTxns). */
   #unreplicated: TxnMetadata[] = []
+  /** Verifications started for a first transactional write (Kafka's verificationStates). */
+  readonly #verifications = new Map<number, VerificationState>()
   /** One past the last offset reflected in the state (Kafka's lastMapOffset). */
   mapEndOffset: number
   /** Offset of the newest snapshot taken or loaded (lastSnapOffset). */
@@ -179,20 +205,62 @@ export class ProducerStateManager {
     return this.#producers.size === 0 && this.#ongoing.length === 0 && this.#unreplicated.length === 0
   }
 
+  /** Kafka's hasOngoingTransaction: the producer has a transaction open here, at this epoch. */
+  hasOngoingTransaction(producerId: number, producerEpoch: number): boolean {
+    const e = this.#producers.get(producerId)
+    return e !== undefined && e.currentTxnFirstOffset >= 0 && e.producerEpoch === producerEpoch
+  }
+
+  /**
+   * Kafka's maybeStartTransactionVerification: SENTINEL_GUARD when the producer's transaction is already
+   * open here, else the guard of a verification (one per producer id, shared by concurrent requests;
+   * it remembers the lowest sequence it was started for).
+   */
+  maybeStartTransactionVerification(
+    producerId: number,
+    sequence: number,
+    producerEpoch: number,
+    nowMs: number,
+  ): VerificationGuard {
+    if (this.hasOngoingTransaction(producerId, producerEpoch)) return SENTINEL_GUARD
+    let v = this.#verifications.get(producerId)
+    if (v === undefined) {
+      v = { guard: { producerId }, createdMs: nowMs, epoch: producerEpoch, lowestSequence: sequence }
+      this.#verifications.set(producerId, v)
+    } else if (producerEpoch > v.epoch) {
+      v.epoch = producerEpoch
+      v.lowestSequence = sequence
+    } else if (producerEpoch === v.epoch && sequence < v.lowestSequence) {
+      v.lowestSequence = sequence
+    }
+    return v.guard
+  }
+
   /**
    * Validates the producer batches at `positions` as they would be appended from `firstOffset` (null:
    * at the offsets they carry) and
    * returns the state change, or the original offsets when a client re-sent one of its last five
    * batches. Throws INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_TXN_STATE or
    * TRANSACTION_COORDINATOR_FENCED (never for replication). Changes nothing.
+   *
+   * `verification` (KIP-890, transaction.partition.verification.enable): null when not in force; else a
+   * client's transactional batch that opens a transaction here must carry the guard this partition
+   * holds for its producer (INVALID_TXN_STATE otherwise).
    */
   prepare(
     records: Buffer,
     positions: readonly number[],
     firstOffset: number | null,
     origin: AppendOrigin,
+    verification: VerificationGuard | null = null,
   ): ProducerAppendPlan | DuplicateBatch {
-    const plan: ProducerAppendPlan = { entries: new Map(), started: [], completed: [], lastOffset: -1 }
+    const plan: ProducerAppendPlan = {
+      entries: new Map(),
+      started: [],
+      completed: [],
+      lastOffset: -1,
+      transactional: new Set(),
+    }
     let base = firstOffset ?? 0
     for (const pos of positions) {
       // null: the batches carry their offsets (replication, recovery).
@@ -212,7 +280,10 @@ export class ProducerStateManager {
           updated = { ...from, batches: [] }
           plan.entries.set(producerId, updated)
         }
+        if (verification !== null && origin !== AppendOrigin.Replication)
+          this.#checkVerified(records, pos, base, current, verification)
         this.#appendBatch(records, pos, base, origin, current ?? emptyEntry(producerId), updated, plan)
+        if (batchIsTransactional(records, pos)) plan.transactional.add(producerId)
       }
       base += delta + 1
     }
@@ -255,7 +326,16 @@ export class ProducerStateManager {
       return
     }
     const firstSeq = batchBaseSequence(records, pos)
-    if (origin === AppendOrigin.Client) this.#checkSequence(current, updated, epoch, firstSeq, firstOffset)
+    if (origin === AppendOrigin.Client) {
+      const verifying = this.#verifications.get(updated.producerId)
+      if (verifying !== undefined && firstSeq > verifying.lowestSequence) {
+        fail(
+          ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+          `Out of order sequence number for producer ${updated.producerId} at offset ${firstOffset} in partition ${this.topicPartition}: ${firstSeq} (incoming seq. number), ${verifying.lowestSequence} (earliest seen sequence)`,
+        )
+      }
+      this.#checkSequence(current, updated, epoch, firstSeq, firstOffset)
+    }
     const offsetDelta = lastOffset - firstOffset
     addBatch(updated, epoch, {
       lastSeq: incrementSequence(firstSeq, offsetDelta),
@@ -273,6 +353,27 @@ export class ProducerStateManager {
       updated.currentTxnFirstOffset = firstOffset
       plan.started.push({ producerId: updated.producerId, firstOffset, lastOffset: -1 })
     }
+  }
+
+  /** Kafka's batchMissingRequiredVerification, after the epoch check (a stale epoch is INVALID_PRODUCER_EPOCH). */
+  #checkVerified(
+    records: Buffer,
+    pos: number,
+    offset: number,
+    current: ProducerStateEntry | undefined,
+    verification: VerificationGuard,
+  ): void {
+    if (!batchIsTransactional(records, pos) || batchIsControl(records, pos)) return
+    const producerId = batchProducerId(records, pos)
+    const epoch = batchProducerEpoch(records, pos)
+    if (this.hasOngoingTransaction(producerId, epoch)) return
+    if (current !== undefined && epoch < current.producerEpoch) return
+    const held = this.#verifications.get(producerId)?.guard
+    if (verification !== SENTINEL_GUARD && held === verification) return
+    fail(
+      ErrorCode.INVALID_TXN_STATE,
+      `Record was not part of an ongoing transaction (producer ${producerId} at offset ${offset} in partition ${this.topicPartition})`,
+    )
   }
 
   #checkEpoch(updated: ProducerStateEntry, epoch: number, offset: number, origin: AppendOrigin): void {
@@ -330,6 +431,8 @@ export class ProducerStateManager {
       entry.currentTxnFirstOffset = next.currentTxnFirstOffset
       entry.lastTimestamp = next.lastTimestamp
     }
+    // Whether a marker or a first write: either the transaction ended or it is open here now.
+    for (const producerId of plan.transactional) this.#verifications.delete(producerId)
     for (const txn of plan.started) insertByFirstOffset(this.#ongoing, txn)
     const out = plan.completed.map((txn) => {
       const lastStableOffset = this.#lastStableOffsetAfter(txn)
@@ -390,6 +493,8 @@ export class ProducerStateManager {
         removed++
       }
     }
+    for (const [id, v] of this.#verifications)
+      if (nowMs - v.createdMs >= producerIdExpirationMs) this.#verifications.delete(id)
     return removed
   }
 
@@ -411,6 +516,7 @@ export class ProducerStateManager {
   /** Forgets everything; the state is now that of an empty log ending at `offset`. */
   truncateFullyAndStartAt(offset: number): void {
     this.#producers.clear()
+    this.#verifications.clear()
     this.#ongoing = []
     this.#unreplicated = []
     this.mapEndOffset = offset

@@ -11,7 +11,12 @@ import {
   encodeProducerSnapshot,
   snapshotFilePath,
 } from '../../src/storage/producer-snapshot-file.ts'
-import { AppendOrigin, incrementSequence } from '../../src/storage/producer-state.ts'
+import {
+  AppendOrigin,
+  incrementSequence,
+  SENTINEL_GUARD,
+  type VerificationGuard,
+} from '../../src/storage/producer-state.ts'
 import { txnIndexFilePath } from '../../src/storage/txn-index.ts'
 import { buildBatch, fakeScheduler, openTestLog, START_MS, tempDir, testConfig } from './helpers.ts'
 
@@ -285,6 +290,79 @@ describe('transactions in the log', () => {
     assert.equal(log.activeProducers()[0]!.producerEpoch, 0)
     await append(log, data(1, { txn: true }))
     assert.equal(log.lastStableOffset, end)
+    await log.close()
+  })
+})
+
+describe('transaction verification guards (KIP-890)', () => {
+  const verified = (log: PartitionLog, records: Buffer, guard: VerificationGuard) =>
+    log.appendAsLeader(records, 0, AppendOrigin.Client, guard)
+
+  it('the first transactional write needs the guard of its verification; later ones need none', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    await assert.rejects(
+      verified(log, data(0, { txn: true }), SENTINEL_GUARD),
+      rejectsWith(ErrorCode.INVALID_TXN_STATE),
+    )
+    await assert.rejects(
+      verified(log, data(0, { txn: true }), { producerId: PID }),
+      rejectsWith(ErrorCode.INVALID_TXN_STATE),
+      'a guard this partition did not hand out',
+    )
+    assert.equal(log.logEndOffset, 0)
+    const guard = log.maybeStartTransactionVerification(PID, 0, 0)
+    assert.notEqual(guard, SENTINEL_GUARD)
+    assert.equal(log.maybeStartTransactionVerification(PID, 0, 0), guard, 'concurrent requests share it')
+    await verified(log, data(0, { txn: true }), guard)
+    assert.equal(log.maybeStartTransactionVerification(PID, 1, 0), SENTINEL_GUARD, 'the transaction is open here')
+    await verified(log, data(1, { txn: true }), SENTINEL_GUARD)
+    await append(log, marker('COMMIT'), AppendOrigin.Coordinator)
+    assert.notEqual(log.maybeStartTransactionVerification(PID, 2, 0), SENTINEL_GUARD, 'the next transaction')
+    // Verification off (null): the append is not checked, as before KIP-890.
+    await append(log, data(0, { pid: 2, txn: true }))
+    await log.close()
+  })
+
+  it('a marker between the verification and the append voids the guard (no transaction reopened behind it)', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    const guard = log.maybeStartTransactionVerification(PID, 0, 0)
+    await append(log, marker('ABORT'), AppendOrigin.Coordinator)
+    await assert.rejects(verified(log, data(0, { txn: true }), guard), rejectsWith(ErrorCode.INVALID_TXN_STATE))
+    const again = log.maybeStartTransactionVerification(PID, 0, 0)
+    assert.notEqual(again, guard)
+    await verified(log, data(0, { txn: true }), again)
+    assert.equal(log.lastStableOffset, 1)
+    await log.close()
+  })
+
+  it('a stale epoch is INVALID_PRODUCER_EPOCH; the lowest verified sequence must be written first', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    await append(log, data(0, { txn: true, epoch: 2 }))
+    await append(log, marker('ABORT', { epoch: 3 }), AppendOrigin.Coordinator)
+    const stale = log.maybeStartTransactionVerification(PID, 1, 2)
+    await assert.rejects(
+      verified(log, data(1, { txn: true, epoch: 2 }), stale),
+      rejectsWith(ErrorCode.INVALID_PRODUCER_EPOCH),
+    )
+    // A producer this partition has no state of: two batches verified, the later one arrives first.
+    const guard = log.maybeStartTransactionVerification(9, 7, 0)
+    assert.equal(log.maybeStartTransactionVerification(9, 5, 0), guard)
+    await assert.rejects(
+      verified(log, data(7, { pid: 9, txn: true }), guard),
+      rejectsWith(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER),
+    )
+    await verified(log, data(5, { pid: 9, txn: true, count: 2 }), guard)
+    await verified(log, data(7, { pid: 9, txn: true }), SENTINEL_GUARD)
+    await log.close()
+  })
+
+  it('guards of verifications that never led to a write expire with producer.id.expiration.ms', async () => {
+    const log = await openTestLog(dir(), testConfig(), fakeScheduler())
+    const guard = log.maybeStartTransactionVerification(PID, 0, 0)
+    log.removeExpiredProducers(START_MS + 999, 1000)
+    assert.equal(log.maybeStartTransactionVerification(PID, 0, 0), guard)
+    log.removeExpiredProducers(START_MS + 1000, 1000)
+    assert.notEqual(log.maybeStartTransactionVerification(PID, 0, 0), guard)
     await log.close()
   })
 })

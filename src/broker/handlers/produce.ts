@@ -14,9 +14,13 @@
  * state as they are appended (storage/producer-state.ts: INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER,
  * INVALID_TXN_STATE; a re-sent batch answers with its original offsets). Transactional batches need
  * Produce v3+ (INVALID_RECORD otherwise) and a transactional id in the request; without one the whole
- * request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka's KafkaApis answers.
+ * request fails with TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka's KafkaApis answers. With
+ * transaction.partition.verification.enable (default true) the first transactional batch of a producer
+ * on a partition is verified with the transaction coordinator first (KIP-890 part 1, txn-verification.ts):
+ * a partition never added with AddPartitionsToTxn answers INVALID_TXN_STATE, a fenced epoch
+ * INVALID_PRODUCER_EPOCH, a coordinator not ready NOT_ENOUGH_REPLICAS.
  *
- * Not yet: quotas; transaction verification with the coordinator before the first write (KIP-890).
+ * Not yet: quotas; Produce v12 (KIP-890 part 2, the partition added by the Produce itself).
  */
 
 import { isInternalTopic } from '../../metadata/topic-names.ts'
@@ -41,8 +45,9 @@ import {
 } from '../../protocol/records/record-batch.ts'
 import type { ProduceEntry, ProduceResult } from '../../replication/replica-manager.ts'
 import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.ts'
+import { TRANSACTION_VERIFICATION_CONFIG, verifyTransactionalEntries } from '../txn-verification.ts'
 
-type Services = 'metadata' | 'replicaManager'
+type Services = 'metadata' | 'replicaManager' | 'config' | 'txnCoordinator'
 
 interface Slot {
   topic: number
@@ -174,6 +179,21 @@ export const produceHandler = defineHandler<ProduceRequest, ProduceResponse, Ser
         }
       }
     })
+    if (
+      request.transactionalId !== null &&
+      entries.length > 0 &&
+      ctx.services.config().getBoolean(TRANSACTION_VERIFICATION_CONFIG)
+    ) {
+      const failures = verifyTransactionalEntries(ctx.services, request.transactionalId, entries)
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const failure = failures[i]
+        if (failure === null || failure === undefined) continue
+        entrySlots[i]!.response.errorCode = failure.errorCode
+        entrySlots[i]!.response.errorMessage = failure.errorMessage
+        entries.splice(i, 1)
+        entrySlots.splice(i, 1)
+      }
+    }
     const results = await ctx.services.replicaManager.appendRecords(entries, request.acks)
     for (const [i, r] of results.entries()) fill(entrySlots[i]!.response, r, ctx, entries[i]!)
     if (request.acks === 0) {

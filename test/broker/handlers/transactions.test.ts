@@ -18,6 +18,7 @@ import * as EndTxn from '../../../src/protocol/generated/end-txn.ts'
 import * as Fetch from '../../../src/protocol/generated/fetch.ts'
 import * as FindCoordinator from '../../../src/protocol/generated/find-coordinator.ts'
 import * as InitProducerId from '../../../src/protocol/generated/init-producer-id.ts'
+import * as ListOffsets from '../../../src/protocol/generated/list-offsets.ts'
 import * as ListTxns from '../../../src/protocol/generated/list-transactions.ts'
 import * as Produce from '../../../src/protocol/generated/produce.ts'
 import * as TxnOffsetCommit from '../../../src/protocol/generated/txn-offset-commit.ts'
@@ -27,6 +28,7 @@ import { Writer } from '../../../src/protocol/primitives/writer.ts'
 import { decodeRecordBatches, encodeRecordBatch } from '../../../src/protocol/records/records.ts'
 import { type EmbeddedBroker, startBroker } from '../../../src/server/embed.ts'
 import { WireClient } from '../../helpers/kafka-wire.ts'
+import { BROKER, incrementalAlterConfigs, Op } from './config-wire.ts'
 
 const TOPIC = 'txn-wire'
 
@@ -95,8 +97,8 @@ function transactionalBatch(producerId: number, epoch: number, seq: number, valu
   })
 }
 
-function produce(transactionalId: string | null, partition: number, records: Buffer) {
-  return client.request(
+function produce(transactionalId: string | null, partition: number, records: Buffer, topic = TOPIC, c = client) {
+  return c.request(
     ApiKey.Produce,
     9,
     (w) =>
@@ -104,15 +106,20 @@ function produce(transactionalId: string | null, partition: number, records: Buf
         transactionalId,
         acks: -1,
         timeoutMs: 30_000,
-        topicData: [{ name: TOPIC, partitionData: [{ index: partition, records }] }],
+        topicData: [{ name: topic, partitionData: [{ index: partition, records }] }],
       }),
     Produce.decodeProduceResponse,
   )
 }
 
 function fetchCommitted(partition: number, fetchOffset: number) {
+  return fetchAt(client, TOPIC, partition, fetchOffset, 1)
+}
+
+/** One Fetch (v11) of a partition from `fetchOffset` at `isolationLevel` (0 read_uncommitted, 1 read_committed). */
+function fetchAt(c: WireClient, topic: string, partition: number, fetchOffset: number, isolationLevel: number) {
   const version = 11
-  return client.request(
+  return c.request(
     ApiKey.Fetch,
     version,
     (w) =>
@@ -123,12 +130,12 @@ function fetchCommitted(partition: number, fetchOffset: number) {
         maxWaitMs: 0,
         minBytes: 0,
         maxBytes: 1 << 20,
-        isolationLevel: 1,
+        isolationLevel,
         sessionId: 0,
         sessionEpoch: -1,
         topics: [
           {
-            topic: TOPIC,
+            topic,
             topicId: ZERO_UUID,
             partitions: [
               {
@@ -444,5 +451,173 @@ describe('a transaction over the wire', () => {
         [8, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
       ],
     )
+  })
+})
+
+function plainBatch(value: string): Buffer {
+  return encodeRecordBatch({ records: [{ key: null, value: Buffer.from(value), timestamp: Date.now() }] })
+}
+
+/** ListOffsets (v7) "latest" (-1) at `isolationLevel`. */
+async function latestOffset(c: WireClient, topic: string, partition: number, isolationLevel: number) {
+  const r = await c.request(
+    ApiKey.ListOffsets,
+    7,
+    (w) =>
+      ListOffsets.encodeListOffsetsRequest(w, 7, {
+        replicaId: -1,
+        isolationLevel,
+        topics: [
+          {
+            name: topic,
+            partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }],
+          },
+        ],
+        timeoutMs: 0,
+      }),
+    ListOffsets.decodeListOffsetsResponse,
+  )
+  const p = r.topics[0]!.partitions[0]!
+  assert.equal(p.errorCode, ErrorCode.NONE)
+  return p.offset
+}
+
+/** The partition's last stable offset and high watermark as a read_committed Fetch reports them. */
+async function stability(c: WireClient, topic: string, partition = 0) {
+  const p = (await fetchAt(c, topic, partition, 0, 1)).responses[0]!.partitions[0]!
+  return { lastStableOffset: p.lastStableOffset, highWatermark: p.highWatermark }
+}
+
+const RETRIABLE_INIT = new Set<number>([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.CONCURRENT_TRANSACTIONS,
+])
+
+describe('transaction verification (KIP-890, transaction.partition.verification.enable)', () => {
+  it('refuses a transactional Produce to a partition never added (INVALID_TXN_STATE): nothing appended, the LSO does not move', async () => {
+    const topic = 'txn-verify'
+    assert.equal((await client.createTopic(topic, 1)).topics[0]?.errorCode, ErrorCode.NONE)
+    assert.equal(
+      (await produce(null, 0, plainBatch('n0'), topic)).responses[0]!.partitionResponses[0]!.errorCode,
+      ErrorCode.NONE,
+    )
+    const p = await untilSettled(
+      () => init(1, 'verify-tx'),
+      (r) => r.errorCode,
+    )
+    const refused = (await produce('verify-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, 0, 'x'), topic))
+      .responses[0]!.partitionResponses[0]!
+    assert.deepEqual(
+      [refused.errorCode, refused.errorMessage, refused.baseOffset],
+      [ErrorCode.INVALID_TXN_STATE, 'Partition was not added to the transaction', -1],
+    )
+    assert.deepEqual(await stability(client, topic), { lastStableOffset: 1, highWatermark: 1 })
+    assert.equal(await latestOffset(client, topic, 0, 1), 1)
+
+    // Added: the first batch is verified and opens the transaction; the next needs no verification.
+    const added = await client.request(
+      ApiKey.AddPartitionsToTxn,
+      1,
+      (w) =>
+        AddPartitions.encodeAddPartitionsToTxnRequest(w, 1, {
+          transactions: [],
+          v3AndBelowTransactionalId: 'verify-tx',
+          v3AndBelowProducerId: p.producerId,
+          v3AndBelowProducerEpoch: p.producerEpoch,
+          v3AndBelowTopics: [{ name: topic, partitions: [0] }],
+        }),
+      AddPartitions.decodeAddPartitionsToTxnResponse,
+    )
+    assert.equal(added.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode, ErrorCode.NONE)
+    for (const [seq, offset] of [
+      [0, 1],
+      [1, 2],
+    ] as const) {
+      const ok = (await produce('verify-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, seq, 'c'), topic))
+        .responses[0]!.partitionResponses[0]!
+      assert.deepEqual([ok.errorCode, ok.baseOffset], [ErrorCode.NONE, offset])
+    }
+    assert.deepEqual(await stability(client, topic), { lastStableOffset: 1, highWatermark: 3 })
+    assert.equal((await endTxn(1, 'verify-tx', p.producerId, p.producerEpoch, true)).errorCode, ErrorCode.NONE)
+    let s = await stability(client, topic)
+    while (s.lastStableOffset < s.highWatermark) s = await stability(client, topic)
+    assert.deepEqual(s, { lastStableOffset: 4, highWatermark: 4 })
+
+    // The transaction is over: the partition is no longer in one, a later write needs adding again.
+    const after = (await produce('verify-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, 2, 'x'), topic))
+      .responses[0]!.partitionResponses[0]!
+    assert.equal(after.errorCode, ErrorCode.INVALID_TXN_STATE)
+    // A fenced epoch (Kafka maps the coordinator's PRODUCER_FENCED), and an id the coordinator never saw.
+    const bumped = await untilSettled(
+      () => init(1, 'verify-tx'),
+      (r) => r.errorCode,
+    )
+    assert.equal(bumped.producerEpoch, p.producerEpoch + 1)
+    const fenced = (await produce('verify-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, 2, 'x'), topic))
+      .responses[0]!.partitionResponses[0]!
+    assert.equal(fenced.errorCode, ErrorCode.INVALID_PRODUCER_EPOCH)
+    const stranger = (await produce('nobody-tx', 0, transactionalBatch(p.producerId + 1000, 0, 0, 'x'), topic))
+      .responses[0]!.partitionResponses[0]!
+    assert.equal(stranger.errorCode, ErrorCode.INVALID_PRODUCER_ID_MAPPING)
+    assert.deepEqual(await stability(client, topic), { lastStableOffset: 4, highWatermark: 4 }, 'nothing appended')
+  })
+
+  it('disabled, an unverified write is appended and holds the LSO back (the old behaviour); enabled at run time, refused', async () => {
+    const unverified = await startBroker({
+      config: { 'transaction.state.log.num.partitions': '1', 'transaction.partition.verification.enable': 'false' },
+    })
+    const c = await WireClient.connect(unverified.port)
+    try {
+      const topic = 'txn-unverified'
+      assert.equal((await c.createTopic(topic, 1)).topics[0]?.errorCode, ErrorCode.NONE)
+      // The first FindCoordinator for a transactional id creates __transaction_state; it loads after that.
+      await c.request(
+        ApiKey.FindCoordinator,
+        3,
+        (w) =>
+          FindCoordinator.encodeFindCoordinatorRequest(w, 3, { key: 'hanging-tx', keyType: 1, coordinatorKeys: [] }),
+        FindCoordinator.decodeFindCoordinatorResponse,
+      )
+      const initOn = async (id: string) => {
+        for (;;) {
+          const r = await c.request(
+            ApiKey.InitProducerId,
+            1,
+            (w) =>
+              InitProducerId.encodeInitProducerIdRequest(w, 1, {
+                transactionalId: id,
+                transactionTimeoutMs: 60_000,
+                producerId: -1,
+                producerEpoch: -1,
+              }),
+            InitProducerId.decodeInitProducerIdResponse,
+          )
+          if (r.errorCode === ErrorCode.NONE) return r
+          assert.ok(RETRIABLE_INIT.has(r.errorCode), `InitProducerId: ${r.errorCode}`)
+          await new Promise<void>((resolve) => setTimeout(resolve, 10))
+        }
+      }
+      const p = await initOn('hanging-tx')
+      const w = (await produce('hanging-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, 0, 'h'), topic, c))
+        .responses[0]!.partitionResponses[0]!
+      assert.deepEqual([w.errorCode, w.baseOffset], [ErrorCode.NONE, 0])
+      await produce(null, 0, plainBatch('n1'), topic, c)
+      assert.deepEqual(await stability(c, topic), { lastStableOffset: 0, highWatermark: 2 }, 'a hanging transaction')
+
+      const set = await incrementalAlterConfigs(c, 1, BROKER, '', [
+        ['transaction.partition.verification.enable', Op.Set, 'true'],
+      ])
+      assert.equal(set.errorCode, ErrorCode.NONE)
+      const q = await initOn('second-tx')
+      const refused = (
+        await produce('second-tx', 0, transactionalBatch(q.producerId, q.producerEpoch, 0, 'x'), topic, c)
+      ).responses[0]!.partitionResponses[0]!
+      assert.equal(refused.errorCode, ErrorCode.INVALID_TXN_STATE)
+    } finally {
+      c.close()
+      await unverified.close()
+    }
   })
 })
