@@ -18,6 +18,14 @@ import {
   type FetchResponse,
 } from '../../src/protocol/generated/fetch.ts'
 import {
+  decodeFindCoordinatorResponse,
+  encodeFindCoordinatorRequest,
+} from '../../src/protocol/generated/find-coordinator.ts'
+import {
+  decodeInitProducerIdResponse,
+  encodeInitProducerIdRequest,
+} from '../../src/protocol/generated/init-producer-id.ts'
+import {
   decodeMetadataResponse,
   encodeMetadataRequest,
   type MetadataResponse,
@@ -203,13 +211,17 @@ export class WireClient {
     topic: string,
     partition: number,
     records: Buffer | null,
-    options: { version?: number; acks?: number } = {},
+    options: { version?: number; acks?: number; transactionalId?: string } = {},
   ): Promise<ProduceResponsePartitionProduceResponse> {
     const version = options.version ?? 9
+    const request = {
+      ...produceRequest(topic, partition, records, options.acks ?? -1),
+      transactionalId: options.transactionalId ?? null,
+    }
     const res = await this.request(
       ApiKey.Produce,
       version,
-      (w) => encodeProduceRequest(w, version, produceRequest(topic, partition, records, options.acks ?? -1)),
+      (w) => encodeProduceRequest(w, version, request),
       decodeProduceResponse,
     )
     const p = res.responses[0]?.partitionResponses[0]
@@ -221,7 +233,13 @@ export class WireClient {
     topic: string,
     partition: number,
     fetchOffset: number,
-    options: { version?: number; maxBytes?: number; maxWaitMs?: number; minBytes?: number } = {},
+    options: {
+      version?: number
+      maxBytes?: number
+      maxWaitMs?: number
+      minBytes?: number
+      isolationLevel?: number
+    } = {},
   ): Promise<FetchResponse> {
     const maxBytes = options.maxBytes ?? 8 * 1024 * 1024
     return this.fetchPartitions({
@@ -282,6 +300,42 @@ export class WireClient {
     )
   }
 
+  /**
+   * InitProducerId (v1) for `transactionalId` (null: an idempotent producer), after a FindCoordinator that
+   * creates `__transaction_state` if needed; retried while the coordinator loads or a transaction ends.
+   */
+  async initProducerId(
+    transactionalId: string | null,
+    transactionTimeoutMs = 60_000,
+  ): Promise<{ producerId: number; producerEpoch: number }> {
+    if (transactionalId !== null) {
+      await this.request(
+        ApiKey.FindCoordinator,
+        3,
+        (w) => encodeFindCoordinatorRequest(w, 3, { key: transactionalId, keyType: 1, coordinatorKeys: [] }),
+        decodeFindCoordinatorResponse,
+      )
+    }
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.request(
+        ApiKey.InitProducerId,
+        1,
+        (w) =>
+          encodeInitProducerIdRequest(w, 1, {
+            transactionalId,
+            transactionTimeoutMs,
+            producerId: -1,
+            producerEpoch: -1,
+          }),
+        decodeInitProducerIdResponse,
+      )
+      if (r.errorCode === 0) return { producerId: r.producerId, producerEpoch: r.producerEpoch }
+      if (!INIT_RETRIABLE.has(r.errorCode) || attempt >= 500)
+        throw new Error(`InitProducerId failed with ${r.errorCode}`)
+      await new Promise<void>((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
   close(): void {
     this.socket.destroy()
   }
@@ -310,6 +364,9 @@ export interface FetchOptions {
   /** Incremental fetches: partitions to remove from the session. */
   forgotten?: { topic?: string; topicId?: string; partitions: number[] }[]
 }
+
+/** NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, CONCURRENT_TRANSACTIONS. */
+const INIT_RETRIABLE = new Set([16, 14, 15, 51])
 
 export function produceRequest(topic: string, partition: number, records: Buffer | null, acks: number) {
   return {

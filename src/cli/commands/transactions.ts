@@ -1,140 +1,30 @@
 import type { Command } from 'commander'
-import { Cluster } from '../../client/cluster.ts'
-import type { BrokerConnection } from '../../client/connection.ts'
-import { KafkaResponseError } from '../../client/errors.ts'
-import { ErrorCode } from '../../protocol/error-codes.ts'
-import { ApiKey } from '../../protocol/generated/api-message-types.ts'
-import {
-  decodeDescribeProducersResponse,
-  encodeDescribeProducersRequest,
-} from '../../protocol/generated/describe-producers.ts'
-import {
-  type DescribeTransactionsResponseTransactionState,
-  decodeDescribeTransactionsResponse,
-  encodeDescribeTransactionsRequest,
-} from '../../protocol/generated/describe-transactions.ts'
-import {
-  decodeFindCoordinatorResponse,
-  encodeFindCoordinatorRequest,
-} from '../../protocol/generated/find-coordinator.ts'
-import {
-  decodeListTransactionsResponse,
-  encodeListTransactionsRequest,
-} from '../../protocol/generated/list-transactions.ts'
 import { type ConnectionFlags, collect, parseIntFlag, table, withBootstrap } from './common.ts'
+import {
+  type AbortSpec,
+  abortSpecAt,
+  abortTransaction,
+  describeProducers,
+  describeTransaction,
+  findHangingTransactions,
+  listTransactions,
+  withCluster,
+} from './transaction-admin.ts'
 
 /**
- * `samsa transactions list|describe|describe-producers`, after Kafka's kafka-transactions.sh: the
- * transactions every broker coordinates (ListTransactions), one transactional id in detail from its
- * coordinator (FindCoordinator key type 1, DescribeTransactions), and the producers a partition leader
- * knows (DescribeProducers). Works against any Kafka cluster.
+ * `samsa transactions list|describe|describe-producers|abort|find-hanging`, after Kafka's
+ * kafka-transactions.sh: the transactions every broker coordinates (ListTransactions), one transactional
+ * id in detail from its coordinator (FindCoordinator key type 1, DescribeTransactions), the producers a
+ * partition leader knows (DescribeProducers), and hanging transactions (KIP-664): found from the
+ * producers' open transactions against their coordinators, and aborted with a WriteTxnMarkers ABORT.
+ * Works against any Kafka cluster.
  */
-const TRANSACTION_KEY_TYPE = 1
-/** Single-key FindCoordinator: v1-v3 carry the key type. */
-const FIND_COORDINATOR_VERSION_MAX = 3
-const LIST_TRANSACTIONS_VERSION_MAX = 1
-
-async function withCluster<T>(flags: ConnectionFlags, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
-  const cluster = new Cluster({
-    bootstrapServers: flags.bootstrapServer,
-    clientId: 'samsa-cli',
-    allowAutoTopicCreation: false,
-  })
-  try {
-    return await fn(cluster)
-  } finally {
-    await cluster.close()
-  }
-}
-
-export interface ListedTransaction {
-  transactionalId: string
-  coordinator: number
-  producerId: number
-  transactionState: string
-}
-
-async function listTransactions(
-  cluster: Cluster,
-  states: readonly string[],
-  producerIds: readonly number[],
-  durationFilterMs: number,
-): Promise<ListedTransaction[]> {
-  await cluster.refreshMetadata()
-  const out: ListedTransaction[] = []
-  for (const nodeId of [...cluster.brokers.keys()].sort((a, b) => a - b)) {
-    const res = await cluster.retry(async () => {
-      const conn = await cluster.connectionTo(nodeId)
-      const version = conn.versionFor(ApiKey.ListTransactions, LIST_TRANSACTIONS_VERSION_MAX)
-      if (durationFilterMs >= 0 && version < 1) throw new Error(`broker ${nodeId} does not support --duration-filter`)
-      const r = await conn.request(
-        ApiKey.ListTransactions,
-        version,
-        (w, v) =>
-          encodeListTransactionsRequest(w, v, {
-            stateFilters: [...states],
-            producerIdFilters: [...producerIds],
-            durationFilter: durationFilterMs,
-          }),
-        decodeListTransactionsResponse,
-      )
-      if (r.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(r.errorCode, { resource: `broker ${nodeId}` })
-      return r
-    })
-    if (res.unknownStateFilters.length > 0)
-      throw new Error(`unknown transaction states: ${res.unknownStateFilters.join(', ')}`)
-    for (const t of res.transactionStates) out.push({ ...t, coordinator: nodeId })
-  }
-  return out.sort((a, b) => a.transactionalId.localeCompare(b.transactionalId))
-}
-
-async function transactionCoordinator(
-  cluster: Cluster,
-  transactionalId: string,
-): Promise<{ nodeId: number; conn: BrokerConnection }> {
-  return cluster.retry(async () => {
-    const any = await cluster.anyConnection()
-    const version = Math.max(1, any.versionFor(ApiKey.FindCoordinator, FIND_COORDINATOR_VERSION_MAX))
-    const res = await any.request(
-      ApiKey.FindCoordinator,
-      version,
-      (w, v) =>
-        encodeFindCoordinatorRequest(w, v, {
-          key: transactionalId,
-          keyType: TRANSACTION_KEY_TYPE,
-          coordinatorKeys: [],
-        }),
-      decodeFindCoordinatorResponse,
-    )
-    if (res.errorCode !== ErrorCode.NONE)
-      throw new KafkaResponseError(res.errorCode, { resource: transactionalId, message: res.errorMessage })
-    return { nodeId: res.nodeId, conn: await cluster.connectionTo(res.nodeId) }
-  })
-}
-
-async function describeTransaction(
-  cluster: Cluster,
-  transactionalId: string,
-): Promise<{ coordinator: number; state: DescribeTransactionsResponseTransactionState }> {
-  return cluster.retry(async () => {
-    const { nodeId, conn } = await transactionCoordinator(cluster, transactionalId)
-    const res = await conn.request(
-      ApiKey.DescribeTransactions,
-      0,
-      (w, v) => encodeDescribeTransactionsRequest(w, v, { transactionalIds: [transactionalId] }),
-      decodeDescribeTransactionsResponse,
-    )
-    const state = res.transactionStates[0]
-    if (state === undefined) throw new Error(`no answer for ${transactionalId}`)
-    if (state.errorCode !== ErrorCode.NONE) throw new KafkaResponseError(state.errorCode, { resource: transactionalId })
-    return { coordinator: nodeId, state }
-  })
-}
+const DEFAULT_MAX_TRANSACTION_TIMEOUT_MINUTES = 15
 
 export function registerTransactionsCommand(program: Command): void {
   const txns = program
     .command('transactions')
-    .description('list and describe transactions and producers (works against any Kafka cluster)')
+    .description('list, describe and abort transactions, describe producers (works against any Kafka cluster)')
 
   withBootstrap(txns.command('list'))
     .description('list the transactional ids of every coordinator')
@@ -222,21 +112,8 @@ export function registerTransactionsCommand(program: Command): void {
     .action(async (flags: ConnectionFlags & { topic: string; partition: string; json?: boolean }) => {
       await withCluster(flags, async (cluster) => {
         const partition = parseIntFlag('--partition', flags.partition)
-        const producers = await cluster.retry(async () => {
-          const conn = await cluster.leaderConnection(flags.topic, partition)
-          const res = await conn.request(
-            ApiKey.DescribeProducers,
-            0,
-            (w, v) =>
-              encodeDescribeProducersRequest(w, v, { topics: [{ name: flags.topic, partitionIndexes: [partition] }] }),
-            decodeDescribeProducersResponse,
-          )
-          const p = res.topics[0]?.partitions[0]
-          if (p === undefined) throw new Error(`no answer for ${flags.topic}-${partition}`)
-          if (p.errorCode !== ErrorCode.NONE)
-            throw new KafkaResponseError(p.errorCode, { resource: flags.topic, partition, message: p.errorMessage })
-          return p.activeProducers
-        })
+        const [state] = await describeProducers(cluster, [{ topic: flags.topic, partition }])
+        const producers = state?.producers ?? []
         if (flags.json === true) {
           console.log(JSON.stringify(producers))
           return
@@ -263,4 +140,122 @@ export function registerTransactionsCommand(program: Command): void {
         )
       })
     })
+
+  withBootstrap(txns.command('abort'))
+    .description('abort a hanging transaction (requires administrative privileges)')
+    .requiredOption('--topic <topic>', 'topic name')
+    .requiredOption('--partition <n>', 'partition number')
+    .option('--start-offset <offset>', 'start offset of the transaction to abort')
+    .option('--producer-id <id>', 'producer id (brokers before 3.0)')
+    .option('--producer-epoch <epoch>', 'producer epoch (brokers before 3.0)')
+    .option('--coordinator-epoch <epoch>', 'coordinator epoch (brokers before 3.0)')
+    .action(
+      async (
+        flags: ConnectionFlags & {
+          topic: string
+          partition: string
+          startOffset?: string
+          producerId?: string
+          producerEpoch?: string
+          coordinatorEpoch?: string
+        },
+      ) => {
+        const tp = { topic: flags.topic, partition: parseIntFlag('--partition', flags.partition) }
+        if (flags.startOffset === undefined && flags.producerId === undefined)
+          throw new Error(
+            'The transaction to abort must be identified either with --start-offset (for brokers on 3.0 or above) or with --producer-id, --producer-epoch, and --coordinator-epoch (for older brokers)',
+          )
+        await withCluster(flags, async (cluster) => {
+          let spec: AbortSpec
+          if (flags.startOffset !== undefined) {
+            spec = await abortSpecAt(cluster, tp, parseIntFlag('--start-offset', flags.startOffset))
+          } else {
+            if (flags.producerEpoch === undefined) throw new Error('Missing required argument --producer-epoch')
+            if (flags.coordinatorEpoch === undefined) throw new Error('Missing required argument --coordinator-epoch')
+            spec = {
+              ...tp,
+              producerId: parseIntFlag('--producer-id', flags.producerId!),
+              producerEpoch: parseIntFlag('--producer-epoch', flags.producerEpoch),
+              // -1 (no marker seen yet, as DescribeProducers shows it): 0 is at or below any coordinator epoch.
+              coordinatorEpoch: Math.max(0, parseIntFlag('--coordinator-epoch', flags.coordinatorEpoch)),
+            }
+          }
+          try {
+            await abortTransaction(cluster, spec)
+          } catch (err) {
+            throw new Error(
+              `Failed to abort transaction ${JSON.stringify(spec)}: ${err instanceof Error ? err.message : String(err)}`,
+            )
+          }
+        })
+      },
+    )
+
+  withBootstrap(txns.command('find-hanging'))
+    .description('find hanging transactions')
+    .option('--broker-id <id>', 'broker id to search for hanging transactions')
+    .option('--topic <topic>', 'topic name to limit search to')
+    .option('--partition <n>', 'partition number')
+    .option(
+      '--max-transaction-timeout <minutes>',
+      'maximum transaction timeout in minutes to limit the scope of the search',
+      String(DEFAULT_MAX_TRANSACTION_TIMEOUT_MINUTES),
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        flags: ConnectionFlags & {
+          brokerId?: string
+          topic?: string
+          partition?: string
+          maxTransactionTimeout: string
+          json?: boolean
+        },
+      ) => {
+        if (flags.topic === undefined && flags.brokerId === undefined)
+          throw new Error(
+            'The `find-hanging` command requires either --topic or --broker-id to limit the scope of the search',
+          )
+        if (flags.partition !== undefined && flags.topic === undefined)
+          throw new Error('The --partition argument requires --topic to be provided')
+        const scope = {
+          topic: flags.topic ?? null,
+          partition: flags.partition === undefined ? null : parseIntFlag('--partition', flags.partition),
+          brokerId: flags.brokerId === undefined ? null : parseIntFlag('--broker-id', flags.brokerId),
+        }
+        const maxTimeoutMs = parseIntFlag('--max-transaction-timeout', flags.maxTransactionTimeout) * 60_000
+        await withCluster(flags, async (cluster) => {
+          const nowMs = Date.now()
+          const hanging = await findHangingTransactions(cluster, scope, maxTimeoutMs, nowMs)
+          if (flags.json === true) {
+            console.log(JSON.stringify(hanging))
+            return
+          }
+          console.log(
+            table([
+              [
+                'Topic',
+                'Partition',
+                'ProducerId',
+                'ProducerEpoch',
+                'CoordinatorEpoch',
+                'StartOffset',
+                'LastTimestamp',
+                'Duration(min)',
+              ],
+              ...hanging.map((h) => [
+                h.topic,
+                String(h.partition),
+                String(h.producerId),
+                String(h.producerEpoch),
+                String(h.coordinatorEpoch),
+                String(h.startOffset),
+                String(h.lastTimestamp),
+                String(Math.floor((nowMs - h.lastTimestamp) / 60_000)),
+              ]),
+            ]),
+          )
+        })
+      },
+    )
 }

@@ -488,13 +488,6 @@ async function stability(c: WireClient, topic: string, partition = 0) {
   return { lastStableOffset: p.lastStableOffset, highWatermark: p.highWatermark }
 }
 
-const RETRIABLE_INIT = new Set<number>([
-  ErrorCode.NOT_COORDINATOR,
-  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-  ErrorCode.COORDINATOR_NOT_AVAILABLE,
-  ErrorCode.CONCURRENT_TRANSACTIONS,
-])
-
 describe('transaction verification (KIP-890, transaction.partition.verification.enable)', () => {
   it('refuses a transactional Produce to a partition never added (INVALID_TXN_STATE): nothing appended, the LSO does not move', async () => {
     const topic = 'txn-verify'
@@ -572,34 +565,7 @@ describe('transaction verification (KIP-890, transaction.partition.verification.
     try {
       const topic = 'txn-unverified'
       assert.equal((await c.createTopic(topic, 1)).topics[0]?.errorCode, ErrorCode.NONE)
-      // The first FindCoordinator for a transactional id creates __transaction_state; it loads after that.
-      await c.request(
-        ApiKey.FindCoordinator,
-        3,
-        (w) =>
-          FindCoordinator.encodeFindCoordinatorRequest(w, 3, { key: 'hanging-tx', keyType: 1, coordinatorKeys: [] }),
-        FindCoordinator.decodeFindCoordinatorResponse,
-      )
-      const initOn = async (id: string) => {
-        for (;;) {
-          const r = await c.request(
-            ApiKey.InitProducerId,
-            1,
-            (w) =>
-              InitProducerId.encodeInitProducerIdRequest(w, 1, {
-                transactionalId: id,
-                transactionTimeoutMs: 60_000,
-                producerId: -1,
-                producerEpoch: -1,
-              }),
-            InitProducerId.decodeInitProducerIdResponse,
-          )
-          if (r.errorCode === ErrorCode.NONE) return r
-          assert.ok(RETRIABLE_INIT.has(r.errorCode), `InitProducerId: ${r.errorCode}`)
-          await new Promise<void>((resolve) => setTimeout(resolve, 10))
-        }
-      }
-      const p = await initOn('hanging-tx')
+      const p = await c.initProducerId('hanging-tx')
       const w = (await produce('hanging-tx', 0, transactionalBatch(p.producerId, p.producerEpoch, 0, 'h'), topic, c))
         .responses[0]!.partitionResponses[0]!
       assert.deepEqual([w.errorCode, w.baseOffset], [ErrorCode.NONE, 0])
@@ -610,7 +576,7 @@ describe('transaction verification (KIP-890, transaction.partition.verification.
         ['transaction.partition.verification.enable', Op.Set, 'true'],
       ])
       assert.equal(set.errorCode, ErrorCode.NONE)
-      const q = await initOn('second-tx')
+      const q = await c.initProducerId('second-tx')
       const refused = (
         await produce('second-tx', 0, transactionalBatch(q.producerId, q.producerEpoch, 0, 'x'), topic, c)
       ).responses[0]!.partitionResponses[0]!
