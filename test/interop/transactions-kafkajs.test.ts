@@ -4,7 +4,7 @@
  * with plain writes, a zombie fenced by a second producer with the same transactional id, and
  * consume-transform-produce with the consumer's offsets inside the transactions (one transaction aborted
  * and redone). Read back by read_committed consumers of kafkajs and of confluent-kafka (librdkafka):
- * exactly the committed records, in order, never an aborted one.
+ * exactly the records the test committed, in order, never an aborted one.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -40,10 +40,16 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
     await admin.disconnect()
   }
 
-  async function checkReaders(topic: string): Promise<void> {
+  /**
+   * Both readers see exactly `committed` (per partition, in order) when given, else the raw log without
+   * its aborted records; the log must hold aborted records, so the readers had something to skip.
+   */
+  async function checkReaders(topic: string, committed?: Map<number, string[]>): Promise<void> {
     await writeEnd(broker.bootstrap, topic, PARTITIONS)
-    const { expected, aborted } = await expectedCommitted(broker.port, topic, PARTITIONS)
+    const { expected: fromLog, aborted } = await expectedCommitted(broker.port, topic, PARTITIONS)
     assert.ok(aborted > 0, 'the log holds aborted records, so the readers had something to skip')
+    if (committed !== undefined) assert.deepEqual(fromLog, committed, 'the log holds what was committed, in order')
+    const expected = committed ?? fromLog
     assertCommitted('kafkajs reader', await kafkajsReadCommitted(broker.bootstrap, topic, PARTITIONS), expected)
     if (confluentMissing === null)
       assertCommitted(
@@ -61,23 +67,26 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
     const plain = k.producer()
     await producer.connect()
     await plain.connect()
+    // What a read_committed reader must get, per partition in write order: the committed records, plain ones.
+    const committed = new Map<number, string[]>(Array.from({ length: PARTITIONS }, (_, p) => [p, []]))
     for (let t = 0; t < 24; t++) {
       const abort = t % 3 === 1
       const txn = await producer.transaction()
-      await txn.send({
-        topic,
-        messages: Array.from({ length: 6 }, (_, i) => ({
-          partition: (t + i) % PARTITIONS,
-          value: `${abort ? 'a' : 'c'}|t${t}|${i}`,
-        })),
-      })
+      const messages = Array.from({ length: 6 }, (_, i) => ({
+        partition: (t + i) % PARTITIONS,
+        value: `${abort ? 'a' : 'c'}|t${t}|${i}`,
+      }))
+      await txn.send({ topic, messages })
+      if (!abort) for (const m of messages) committed.get(m.partition)!.push(m.value)
       await plain.send({ topic, acks: -1, messages: [{ partition: t % PARTITIONS, value: `n|${t}` }] })
+      committed.get(t % PARTITIONS)!.push(`n|${t}`)
       if (abort) await txn.abort()
       else await txn.commit()
     }
     await producer.disconnect()
     await plain.disconnect()
-    await checkReaders(topic)
+    assert.equal([...committed.values()].flat().length, 16 * 6 + 24)
+    await checkReaders(topic, committed)
   })
 
   it('fences a zombie: a second producer with the same transactional id aborts its open transaction', async () => {
@@ -105,7 +114,14 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
     await fresh.commit()
     await successor.disconnect()
     await zombie.disconnect().catch(() => {})
-    await checkReaders(topic)
+    await checkReaders(
+      topic,
+      new Map([
+        [0, ['c|successor|0']],
+        [1, []],
+        [2, []],
+      ]),
+    )
   })
 
   it('consume-transform-produce: outputs and input offsets commit together; an aborted batch is redone once', async () => {
