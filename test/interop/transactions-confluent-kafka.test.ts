@@ -3,7 +3,7 @@
  * (InitProducerId v4 flexible, AddPartitionsToTxn 0, AddOffsetsToTxn 0, EndTxn 1, TxnOffsetCommit 3):
  * commits and aborts interleaved with plain writes, a zombie fenced by a second producer with the same
  * transactional id, and consume-transform-produce with send_offsets_to_transaction (one transaction
- * aborted and redone after seeking back). Read back by read_committed consumers of confluent-kafka and of
+ * aborted and redone after seeking back; the group's committed offsets do not move across the abort). Read back by read_committed consumers of confluent-kafka and of
  * kafkajs: exactly the committed records, in order, never an aborted one.
  */
 import assert from 'node:assert/strict'
@@ -95,6 +95,10 @@ c = Consumer({'bootstrap.servers': a['bootstrap'], 'group.id': a['group'], 'enab
               'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed'})
 c.subscribe([src])
 processed, batches, aborted = 0, 0, False
+around = None
+def committed_offsets():
+    # librdkafka asks with require_stable (read_committed): pending transactional offsets wait for their marker.
+    return [x.offset for x in c.committed([TopicPartition(src, i) for i in range(3)], timeout=30)]
 while processed < total:
     msgs = [m for m in c.consume(num_messages=40, timeout=1.0) if m.error() is None]
     if not msgs: continue
@@ -106,9 +110,12 @@ while processed < total:
         p.send_offsets_to_transaction(c.position(c.assignment()), c.consumer_group_metadata(), 30)
     if batches == 2 and not aborted:
         aborted = True
+        before = committed_offsets()
         transform('a')
         p.flush(30)
         p.abort_transaction(30)
+        around = {'before': before, 'after': committed_offsets(),
+                  'aborted': sorted([[tp.partition, tp.offset] for tp in c.position(c.assignment())])}
         firsts = {}
         for m in msgs: firsts.setdefault(m.partition(), m.offset())
         for part, off in firsts.items(): c.seek(TopicPartition(src, part, off))
@@ -118,7 +125,8 @@ while processed < total:
     processed += len(msgs)
 committed = c.committed([TopicPartition(src, i) for i in range(3)], timeout=30)
 c.close()
-print(json.dumps({'processed': processed, 'aborted': aborted, 'committed': sorted([[x.partition, x.offset] for x in committed])}))
+print(json.dumps({'processed': processed, 'aborted': aborted, 'around': around,
+                  'committed': sorted([[x.partition, x.offset] for x in committed])}))
 `
 
 describe('confluent-kafka transactions', { skip: confluentMissing ?? false }, () => {
@@ -167,7 +175,12 @@ describe('confluent-kafka transactions', { skip: confluentMissing ?? false }, ()
   it('consume-transform-produce with send_offsets_to_transaction; an aborted batch is redone once', async () => {
     const total = 300
     await create('txn-ck-ctp-in', 'txn-ck-ctp-out')
-    const r = await runPythonJson<{ processed: number; aborted: boolean; committed: [number, number][] }>(CTP, {
+    const r = await runPythonJson<{
+      processed: number
+      aborted: boolean
+      around: { before: number[]; after: number[]; aborted: [number, number][] }
+      committed: [number, number][]
+    }>(CTP, {
       bootstrap: broker.bootstrap,
       input: 'txn-ck-ctp-in',
       output: 'txn-ck-ctp-out',
@@ -175,6 +188,13 @@ describe('confluent-kafka transactions', { skip: confluentMissing ?? false }, ()
       total,
     })
     assert.deepEqual([r.processed, r.aborted], [total, true])
+    // librdkafka reports "no offset" as -1001 (OFFSET_INVALID).
+    const { before, after, aborted } = r.around
+    assert.ok(
+      aborted.some(([p, offset]) => before[p] !== offset),
+      'the aborted transaction carried offsets other than the committed ones',
+    )
+    assert.deepEqual(after, before, 'the aborted transaction moved no committed offset')
     assert.deepEqual(
       r.committed,
       [0, 1, 2].map((p) => [p, total / PARTITIONS]),

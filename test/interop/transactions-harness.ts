@@ -10,8 +10,10 @@
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import type * as KafkaJs from 'kafkajs'
+import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
+import { decodeOffsetFetchResponse, encodeOffsetFetchRequest } from '../../src/protocol/generated/offset-fetch.ts'
 import { PYTHON, pythonMissing, run } from '../helpers/interop.ts'
-import { readPartition } from '../helpers/kafka-wire.ts'
+import { readPartition, WireClient } from '../helpers/kafka-wire.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -154,5 +156,51 @@ export function assertCommitted(label: string, consumed: readonly Consumed[], ex
       values,
       `${label}: partition ${p} holds exactly the committed records`,
     )
+  }
+}
+
+/** UNSTABLE_OFFSET_COMMIT: transactional offsets of the group wait for their marker. */
+const UNSTABLE_OFFSET_COMMIT = 88
+
+/**
+ * The group's committed offsets of `topic` partitions 0..partitions-1 (-1 = none), by OffsetFetch v7 with
+ * require_stable: partitions with transactional offsets still pending are asked again until their
+ * transaction's marker decided them, so the answer is what the group has once every transaction ended.
+ */
+export async function stableCommittedOffsets(
+  port: number,
+  groupId: string,
+  topic: string,
+  partitions: number,
+): Promise<number[]> {
+  const client = await WireClient.connect(port)
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const r = await client.request(
+        ApiKey.OffsetFetch,
+        7,
+        (w) =>
+          encodeOffsetFetchRequest(w, 7, {
+            groupId,
+            topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, p) => p) }],
+            groups: [],
+            requireStable: true,
+          }),
+        decodeOffsetFetchResponse,
+      )
+      assert.equal(r.errorCode, 0, `OffsetFetch of ${groupId}`)
+      const ps = r.topics[0]?.partitions ?? []
+      if (ps.every((p) => p.errorCode !== UNSTABLE_OFFSET_COMMIT)) {
+        for (const p of ps) assert.equal(p.errorCode, 0, `OffsetFetch of ${groupId} ${topic}-${p.partitionIndex}`)
+        return Array.from(
+          { length: partitions },
+          (_, i) => ps.find((p) => p.partitionIndex === i)?.committedOffset ?? -1,
+        )
+      }
+      assert.ok(attempt < 500, 'the offsets became stable')
+      await new Promise<void>((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    client.close()
   }
 }

@@ -3,8 +3,9 @@
  * EndTxn, TxnOffsetCommit at v1; Produce v7 with transactional batches): commits and aborts interleaved
  * with plain writes, a zombie fenced by a second producer with the same transactional id, and
  * consume-transform-produce with the consumer's offsets inside the transactions (one transaction aborted
- * and redone). Read back by read_committed consumers of kafkajs and of confluent-kafka (librdkafka):
- * exactly the records the test committed, in order, never an aborted one.
+ * and redone; the group's stable offsets do not move across the abort). Read back by read_committed
+ * consumers of kafkajs and of confluent-kafka (librdkafka): exactly the records the test committed, in
+ * order, never an aborted one.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -17,6 +18,7 @@ import {
   kafkajsMissing,
   kafkajsReadCommitted,
   pythonReadCommitted,
+  stableCommittedOffsets,
   writeEnd,
 } from './transactions-harness.ts'
 
@@ -147,6 +149,8 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
     let processed = 0
     let batches = 0
     let abortedOnce = false
+    // The group's offsets (after every transaction ended) just before and just after the aborted one.
+    let aroundAbort: { before: number[]; after: number[]; aborted: [number, number] } | null = null
     await new Promise<void>((resolve, reject) => {
       consumer
         .run({
@@ -175,7 +179,14 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
             }
             if (++batches === 2 && !abortedOnce) {
               abortedOnce = true
+              const offsets = () => stableCommittedOffsets(broker.port, groupId, input, PARTITIONS)
+              const before = await offsets()
               await transform(false, 'a')
+              aroundAbort = {
+                before,
+                after: await offsets(),
+                aborted: [batch.partition, Number(batch.lastOffset()) + 1],
+              }
             }
             await transform(true, 'c')
             processed += batch.messages.length
@@ -188,6 +199,11 @@ describe('kafkajs transactions', { skip: kafkajsMissing ?? false }, () => {
     await producer.disconnect()
     assert.equal(processed, total)
     assert.ok(abortedOnce)
+    const around = aroundAbort as { before: number[]; after: number[]; aborted: [number, number] } | null
+    assert.ok(around !== null)
+    const [abortedPartition, abortedOffset] = around.aborted
+    assert.notEqual(around.before[abortedPartition], abortedOffset, 'the aborted transaction carried new offsets')
+    assert.deepEqual(around.after, around.before, 'the aborted transaction moved no committed offset')
     const admin = k.admin()
     await admin.connect()
     const committed = await admin.fetchOffsets({ groupId, topics: [input] })
