@@ -6,8 +6,11 @@ import type { Scheduler, Timer } from '../common/scheduler.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { KafkaProtocolError } from '../protocol/kafka-protocol-error.ts'
 import {
+  batchBaseSequence,
   batchLastOffsetDelta,
   batchMaxTimestamp,
+  batchProducerEpoch,
+  batchProducerId,
   batchSize,
   setBatchBaseOffset,
   setBatchLogAppendTime,
@@ -461,7 +464,22 @@ export class PartitionLog {
     let plan: ProducerAppendPlan | null = null
     if (hasProducerBatch(records, analysis.positions)) {
       const prepared = this.#producerState.prepare(records, analysis.positions, firstOffset, origin, verification)
-      if (!('entries' in prepared)) return this.#duplicateAppend(prepared)
+      if (!('entries' in prepared)) {
+        if (this.#log.isLevelEnabled('debug')) {
+          const pos = analysis.positions[0] ?? 0
+          this.#log.debug(
+            {
+              producerId: batchProducerId(records, pos),
+              producerEpoch: batchProducerEpoch(records, pos),
+              baseSequence: batchBaseSequence(records, pos),
+              firstOffset: prepared.firstOffset,
+              lastOffset: prepared.lastOffset,
+            },
+            'duplicate batch answered with its original offsets',
+          )
+        }
+        return this.#duplicateAppend(prepared)
+      }
       plan = prepared
     }
     const lastOffset = firstOffset + analysis.offsetCount - 1

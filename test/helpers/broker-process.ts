@@ -18,6 +18,8 @@ export interface BrokerProcessOptions {
   overrides?: Record<string, string>
   /** Options for the node process itself, e.g. ['--max-old-space-size=256'] to make runaway memory fail fast. */
   nodeOptions?: string[]
+  /** The broker's --log-level; default info. debug adds per-request lines some tests look for. */
+  logLevel?: 'info' | 'debug'
 }
 
 export class BrokerProcess {
@@ -25,6 +27,7 @@ export class BrokerProcess {
   readonly #ownsDir: boolean
   readonly #overrides: Record<string, string>
   readonly #nodeOptions: string[]
+  readonly #logLevel: string
   #port: number
   #child: ChildProcess | null = null
   /** Every log line the broker wrote, parsed. */
@@ -40,18 +43,27 @@ export class BrokerProcess {
     port: number,
     overrides: Record<string, string>,
     nodeOptions: string[],
+    logLevel: string,
   ) {
     this.dataDir = dataDir
     this.#ownsDir = ownsDir
     this.#port = port
     this.#overrides = overrides
     this.#nodeOptions = nodeOptions
+    this.#logLevel = logLevel
   }
 
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
     const ownsDir = options.dataDir === undefined
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'samsa-test-')))
-    const b = new BrokerProcess(dataDir, ownsDir, options.port ?? 0, options.overrides ?? {}, options.nodeOptions ?? [])
+    const b = new BrokerProcess(
+      dataDir,
+      ownsDir,
+      options.port ?? 0,
+      options.overrides ?? {},
+      options.nodeOptions ?? [],
+      options.logLevel ?? 'info',
+    )
     await b.#spawn()
     return b
   }
@@ -84,7 +96,7 @@ export class BrokerProcess {
       '--listeners',
       `PLAINTEXT://127.0.0.1:${this.#port}`,
       '--log-level',
-      'info',
+      this.#logLevel,
     ]
     for (const [k, v] of Object.entries({ 'group.initial.rebalance.delay.ms': '0', ...this.#overrides }))
       args.push('--override', `${k}=${v}`)

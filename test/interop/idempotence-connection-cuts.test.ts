@@ -5,7 +5,8 @@
  * or after it appended them with the response lost (the producer then retries the same sequence and the
  * broker must answer with the original offsets instead of appending again). Once the cuts are used up the
  * producers finish. The log must then hold every record exactly once: no duplicate, no gap, in send order
- * per partition. kafkajs (maxInFlightRequests 1), librdkafka (enable.idempotence, up to 5 in flight) and
+ * per partition, and the broker's log must show it answered retried batches as duplicates (each client
+ * run at least once). kafkajs (maxInFlightRequests 1), librdkafka (enable.idempotence, up to 5 in flight) and
  * Samsa's own Producer (idempotent by default).
  */
 import assert from 'node:assert/strict'
@@ -114,6 +115,17 @@ class CuttingProxy {
   }
 }
 
+/**
+ * Duplicate batches of `topic` the broker answered with their original offsets (its debug line): the
+ * proof that retries of appended batches reached the broker and were recognised, not merely that the log
+ * came out right.
+ */
+function duplicatesAnswered(broker: BrokerProcess, topic: string): number {
+  return broker.logLines.filter(
+    (l) => l['msg'] === 'duplicate batch answered with its original offsets' && l['topic'] === topic,
+  ).length
+}
+
 /** Every partition of `topic` holds exactly `values[p]` in order: nothing twice, nothing missing. */
 async function assertExactlyOnce(port: number, topic: string, sent: Map<number, string[]>): Promise<void> {
   for (const [p, values] of sent) {
@@ -155,6 +167,8 @@ describe('idempotent producers through connections cut at random', () => {
   before(async () => {
     proxy = await CuttingProxy.start(0, SEED)
     broker = await BrokerProcess.start({
+      // debug: the broker logs each duplicate batch it answers with the original offsets.
+      logLevel: 'debug',
       overrides: {
         'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}`,
         'num.partitions': String(PARTITIONS),
@@ -197,6 +211,9 @@ describe('idempotent producers through connections cut at random', () => {
     assert.ok(cuts >= 20, `the connections were cut (${cuts} times)`)
     assert.ok(proxy.responseCuts > 0, 'some cuts came after the broker had the request (retries of appended batches)')
     await assertExactlyOnce(broker.port, topic, sent)
+    const duplicates = duplicatesAnswered(broker, topic)
+    t.diagnostic(`${duplicates} duplicate batches answered with their original offsets`)
+    assert.ok(duplicates >= 1, 'the broker recognised at least one retried batch as a duplicate')
   })
 
   it(`librdkafka (enable.idempotence, 5 in flight): no duplicate and no gap after 25 cuts (seed ${SEED})`, {
@@ -226,6 +243,9 @@ describe('idempotent producers through connections cut at random', () => {
     const sent = new Map<number, string[]>(Array.from({ length: PARTITIONS }, (_, p) => [p, []]))
     for (let i = 0; i < count; i++) sent.get(i % PARTITIONS)!.push(`py|${i}`)
     await assertExactlyOnce(broker.port, topic, sent)
+    const duplicates = duplicatesAnswered(broker, topic)
+    t.diagnostic(`${duplicates} duplicate batches answered with their original offsets`)
+    assert.ok(duplicates >= 1, 'the broker recognised at least one retried batch as a duplicate')
   })
 
   it(`Samsa's Producer (idempotent by default): no duplicate and no gap after 25 cuts (seed ${SEED})`, async (t) => {
@@ -259,6 +279,9 @@ describe('idempotent producers through connections cut at random', () => {
     assert.ok(cuts >= 10, `the connections were cut (${cuts} times)`)
     assert.ok(proxy.responseCuts > responseCutsBefore, 'some cuts came after the broker had the request')
     await assertExactlyOnce(broker.port, topic, sent)
+    const duplicates = duplicatesAnswered(broker, topic)
+    t.diagnostic(`${duplicates} duplicate batches answered with their original offsets`)
+    assert.ok(duplicates >= 1, 'the broker recognised at least one retried batch as a duplicate')
   })
 
   it('wrote no error-level log lines', () => {
