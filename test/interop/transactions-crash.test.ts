@@ -8,16 +8,22 @@
  *   afterwards read_committed readers see everything else and none of it;
  * - while transactions commit in a loop, every transaction is all or nothing for read_committed readers
  *   (kafkajs and confluent-kafka agree record for record), every commit kafkajs saw acknowledged is
- *   visible, and nothing is stored twice.
+ *   visible, and nothing is stored twice;
+ * - killed the moment an EndTxn(commit) is answered (PrepareCommit is in the log, its markers may not
+ *   be), the restarted coordinator writes the markers again: DescribeTransactions shows CompleteCommit,
+ *   every partition's LSO reaches its HW behind COMMIT markers only, and read_committed readers see the
+ *   whole transaction.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
+import * as AddPartitions from '../../src/protocol/generated/add-partitions-to-txn.ts'
 import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
 import * as DescribeTxns from '../../src/protocol/generated/describe-transactions.ts'
+import * as EndTxn from '../../src/protocol/generated/end-txn.ts'
 import { decodeFetchResponse, encodeFetchRequest } from '../../src/protocol/generated/fetch.ts'
 import { ZERO_UUID } from '../../src/protocol/primitives/uuid.ts'
-import { decodeRecordBatches } from '../../src/protocol/records/records.ts'
+import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/records/records.ts'
 import { BrokerProcess } from '../helpers/broker-process.ts'
 import { WireClient } from '../helpers/kafka-wire.ts'
 import {
@@ -249,6 +255,102 @@ describe('transactions across kill -9 of the broker', { skip: kafkajsMissing ?? 
     for (const [t, records] of byTxn) assert.equal(records.size, perTxn, `transaction ${t} is all or nothing`)
     for (const t of acknowledged) assert.ok(byTxn.has(`t${t}`), `acknowledged transaction t${t} is visible`)
     assert.ok(byTxn.size >= acknowledged.length)
+  })
+
+  it('kill -9 right after the EndTxn(commit) answer: after the restart the commit completes on every partition', async (t) => {
+    const topic = 'txn-crash-commit'
+    const id = 'crash-commit'
+    const client = await WireClient.connect(broker.port)
+    assert.equal((await client.createTopic(topic, PARTITIONS)).topics[0]?.errorCode, ErrorCode.NONE)
+    // A long timeout: after the restart only the coordinator's commit can end it, never the timeout's abort.
+    const p = await client.initProducerId(id, 600_000)
+    const added = await client.request(
+      ApiKey.AddPartitionsToTxn,
+      1,
+      (w) =>
+        AddPartitions.encodeAddPartitionsToTxnRequest(w, 1, {
+          transactions: [],
+          v3AndBelowTransactionalId: id,
+          v3AndBelowProducerId: p.producerId,
+          v3AndBelowProducerEpoch: p.producerEpoch,
+          v3AndBelowTopics: [{ name: topic, partitions: [0, 1, 2] }],
+        }),
+      AddPartitions.decodeAddPartitionsToTxnResponse,
+    )
+    assert.ok(added.resultsByTopicV3AndBelow[0]!.resultsByPartition.every((r) => r.partitionErrorCode === 0))
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      for (let seq = 0; seq < 2; seq++) {
+        const batch = encodeRecordBatch({
+          isTransactional: true,
+          producerId: p.producerId,
+          producerEpoch: p.producerEpoch,
+          baseSequence: seq,
+          records: [{ key: null, value: Buffer.from(`c|kill|${partition}|${seq}`), timestamp: Date.now() }],
+        })
+        assert.equal((await client.produce(topic, partition, batch, { transactionalId: id })).errorCode, 0)
+      }
+    }
+    const ended = await client.request(
+      ApiKey.EndTxn,
+      1,
+      (w) =>
+        EndTxn.encodeEndTxnRequest(w, 1, {
+          transactionalId: id,
+          producerId: p.producerId,
+          producerEpoch: p.producerEpoch,
+          committed: true,
+        }),
+      EndTxn.decodeEndTxnResponse,
+    )
+    // No await between the answer and the kill: the markers are being written (or not yet) when it lands.
+    const killed = broker.kill()
+    assert.equal(ended.errorCode, ErrorCode.NONE)
+    await killed
+    client.close()
+    const linesBeforeRestart = broker.logLines.length
+    await broker.startAgain()
+    const rewritten = broker.logLines
+      .slice(linesBeforeRestart)
+      .some((l) => l['msg'] === 'writing the markers of prepared transactions again')
+    t.diagnostic(
+      rewritten ? 'the restarted coordinator wrote the markers again' : 'the markers were written before the kill',
+    )
+    const after = await WireClient.connect(broker.port)
+    try {
+      let state = ''
+      for (let attempt = 0; state !== 'CompleteCommit'; attempt++) {
+        assert.ok(attempt < 500, `the transaction completed (state ${state})`)
+        if (attempt > 0) await new Promise<void>((resolve) => setTimeout(resolve, 20))
+        const d = await after.request(
+          ApiKey.DescribeTransactions,
+          0,
+          (w) => DescribeTxns.encodeDescribeTransactionsRequest(w, 0, { transactionalIds: [id] }),
+          DescribeTxns.decodeDescribeTransactionsResponse,
+        )
+        state = d.transactionStates[0]!.errorCode === ErrorCode.NONE ? d.transactionStates[0]!.transactionState : ''
+      }
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        const r = await fetchCommitted(after, topic, partition, 0)
+        assert.equal(r.lastStableOffset, r.highWatermark, `partition ${partition}: LSO == HW`)
+        assert.deepEqual(
+          r.values.map((v) => v.value),
+          [`c|kill|${partition}|0`, `c|kill|${partition}|1`],
+          `partition ${partition}: read_committed sees the whole transaction`,
+        )
+        const raw = (await after.fetch(topic, partition, 0)).responses[0]!.partitions[0]!
+        const markers = decodeRecordBatches(raw.records ?? Buffer.alloc(0))
+          .filter((b) => b.isControl)
+          .map((b) => (b.records[0]?.key?.readInt16BE(2) === 1 ? 'COMMIT' : 'ABORT'))
+        assert.ok(markers.length >= 1 && markers.every((m) => m === 'COMMIT'), `partition ${partition}: ${markers}`)
+      }
+    } finally {
+      after.close()
+    }
+    const read = await readBoth(broker, topic)
+    assert.deepEqual(
+      read.map((r) => r.value).sort(),
+      Array.from({ length: PARTITIONS * 2 }, (_, i) => `c|kill|${Math.floor(i / 2)}|${i % 2}`),
+    )
   })
 
   it('wrote no error-level log lines', () => {
