@@ -4,7 +4,8 @@
  * and AddOffsetsToTxn 0) and the newer ones: InitProducerId, FindCoordinator (key type 1),
  * AddPartitionsToTxn (incl. the v4 batched and verify-only form), Produce of transactional batches,
  * read_committed Fetch (last stable offset, aborted transactions), EndTxn, WriteTxnMarkers,
- * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers, with each version's errors.
+ * TxnOffsetCommit, DescribeTransactions, ListTransactions, DescribeProducers, with each version's errors;
+ * isolation levels while a transaction is open (Fetch and ListOffsets); KIP-890 transaction verification.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -415,6 +416,63 @@ describe('a transaction over the wire', () => {
     assert.equal((await endTxn(0, 'offsets-tx', p.producerId, p.producerEpoch, true)).errorCode, ErrorCode.NONE)
   })
 
+  it('while a transaction is open, read_uncommitted reads past the LSO; ListOffsets latest is the LSO for read_committed', async () => {
+    const topic = 'txn-isolation'
+    assert.equal((await client.createTopic(topic, 1)).topics[0]?.errorCode, ErrorCode.NONE)
+    const p = await client.initProducerId('isolation-tx')
+    const added = await client.request(
+      ApiKey.AddPartitionsToTxn,
+      1,
+      (w) =>
+        AddPartitions.encodeAddPartitionsToTxnRequest(w, 1, {
+          transactions: [],
+          v3AndBelowTransactionalId: 'isolation-tx',
+          v3AndBelowProducerId: p.producerId,
+          v3AndBelowProducerEpoch: p.producerEpoch,
+          v3AndBelowTopics: [{ name: topic, partitions: [0] }],
+        }),
+      AddPartitions.decodeAddPartitionsToTxnResponse,
+    )
+    assert.equal(added.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode, ErrorCode.NONE)
+    const txnTimestamp = Date.now() - 60_000
+    const txnBatch = encodeRecordBatch({
+      isTransactional: true,
+      producerId: p.producerId,
+      producerEpoch: p.producerEpoch,
+      baseSequence: 0,
+      records: [
+        { key: null, value: Buffer.from('t1'), timestamp: txnTimestamp },
+        { key: null, value: Buffer.from('t2'), timestamp: txnTimestamp },
+      ],
+    })
+    await produce(null, 0, plainBatch('n0', txnTimestamp - 60_000), topic)
+    assert.equal(
+      (await produce('isolation-tx', 0, txnBatch, topic)).responses[0]!.partitionResponses[0]!.errorCode,
+      ErrorCode.NONE,
+    )
+    await produce(null, 0, plainBatch('n3'), topic)
+    const values = (r: Fetch.FetchResponse) =>
+      decodeRecordBatches(r.responses[0]!.partitions[0]!.records ?? Buffer.alloc(0)).flatMap((b) =>
+        b.isControl ? [] : b.records.map((x) => x.value?.toString()),
+      )
+    const uncommitted = await fetchAt(client, topic, 0, 0, 0)
+    assert.deepEqual(values(uncommitted), ['n0', 't1', 't2', 'n3'], 'read_uncommitted reads past the LSO')
+    const u = uncommitted.responses[0]!.partitions[0]!
+    assert.deepEqual([u.highWatermark, u.lastStableOffset], [4, 1])
+    const committed = await fetchAt(client, topic, 0, 0, 1)
+    assert.deepEqual(values(committed), ['n0'], 'read_committed stops at the LSO')
+    assert.equal(await latestOffset(client, topic, 0, 0), 4, 'read_uncommitted latest: the high watermark')
+    assert.equal(await latestOffset(client, topic, 0, 1), 1, 'read_committed latest: the last stable offset')
+    assert.equal(await latestOffset(client, topic, 0, 0, txnTimestamp), 1, 'by timestamp, uncommitted')
+    assert.equal(await latestOffset(client, topic, 0, 1, txnTimestamp), -1, 'by timestamp, at or past the LSO')
+
+    assert.equal((await endTxn(1, 'isolation-tx', p.producerId, p.producerEpoch, true)).errorCode, ErrorCode.NONE)
+    let lso = await latestOffset(client, topic, 0, 1)
+    while (lso < 5) lso = await latestOffset(client, topic, 0, 1)
+    assert.equal(lso, await latestOffset(client, topic, 0, 0), 'committed: LSO and HW meet past the marker')
+    assert.deepEqual(values(await fetchAt(client, topic, 0, 0, 1)), ['n0', 't1', 't2', 'n3'])
+  })
+
   it('WriteTxnMarkers from a stale coordinator epoch is TRANSACTION_COORDINATOR_FENCED; unknown partitions UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const p = await untilSettled(
       () => init(1, 'marker-tx'),
@@ -454,12 +512,12 @@ describe('a transaction over the wire', () => {
   })
 })
 
-function plainBatch(value: string): Buffer {
-  return encodeRecordBatch({ records: [{ key: null, value: Buffer.from(value), timestamp: Date.now() }] })
+function plainBatch(value: string, timestamp = Date.now()): Buffer {
+  return encodeRecordBatch({ records: [{ key: null, value: Buffer.from(value), timestamp }] })
 }
 
-/** ListOffsets (v7) "latest" (-1) at `isolationLevel`. */
-async function latestOffset(c: WireClient, topic: string, partition: number, isolationLevel: number) {
+/** ListOffsets (v7) for `timestamp` (-1 latest) at `isolationLevel`: the offset answered. */
+async function latestOffset(c: WireClient, topic: string, partition: number, isolationLevel: number, timestamp = -1) {
   const r = await c.request(
     ApiKey.ListOffsets,
     7,
@@ -470,7 +528,7 @@ async function latestOffset(c: WireClient, topic: string, partition: number, iso
         topics: [
           {
             name: topic,
-            partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1, maxNumOffsets: 1 }],
+            partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }],
           },
         ],
         timeoutMs: 0,
