@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { BrokerConfigEntry, BrokerConfigSynonym, BrokerConfigView } from '../broker/services.ts'
 import { ConfigError, SamsaErrorCode } from '../common/errors.ts'
+import { validateServerLogDefaults } from '../storage/log-config.ts'
 
 /**
  * Broker configuration with Apache Kafka's property names and defaults, read from a
@@ -34,6 +35,20 @@ const oneOf =
   (...allowed: string[]) =>
   (v: string): string | null =>
     allowed.includes(v) ? null : `must be one of ${allowed.join(', ')}`
+const between =
+  (min: number, max: number) =>
+  (v: string): string | null =>
+    Number(v) >= min && Number(v) <= max ? null : `must be between ${min} and ${max}`
+const listOf =
+  (...allowed: string[]) =>
+  (v: string): string | null =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .every((s) => allowed.includes(s))
+      ? null
+      : `must be a list of ${allowed.join(', ')}`
 
 /** Kafka broker properties Samsa understands. Topic-level defaults (log.*) feed storage's LogConfig. */
 export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
@@ -197,6 +212,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'int',
     default: '0',
     doc: 'Random jitter subtracted from the roll time, in hours.',
+    validate: atLeast(0),
   },
   {
     name: 'log.retention.ms',
@@ -244,7 +260,14 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     validate: atLeast(4),
     dynamic: true,
   },
-  { name: 'log.cleanup.policy', type: 'list', default: 'delete', doc: 'delete and/or compact.', dynamic: true },
+  {
+    name: 'log.cleanup.policy',
+    type: 'list',
+    default: 'delete',
+    doc: 'delete and/or compact.',
+    validate: listOf('compact', 'delete'),
+    dynamic: true,
+  },
   {
     name: 'log.flush.interval.messages',
     type: 'long',
@@ -265,12 +288,14 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'int',
     default: '60000',
     doc: 'How often the recovery point is checkpointed.',
+    validate: atLeast(0),
   },
   {
     name: 'log.flush.start.offset.checkpoint.interval.ms',
     type: 'int',
     default: '60000',
     doc: 'How often log start offsets are checkpointed.',
+    validate: atLeast(0),
   },
   {
     name: 'replica.high.watermark.checkpoint.interval.ms',
@@ -283,6 +308,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '60000',
     doc: 'Delay before a deleted segment file is removed.',
+    validate: atLeast(0),
     dynamic: true,
   },
   {
@@ -298,6 +324,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: LONG_MAX,
     doc: 'How far in the past a CreateTime may be.',
+    validate: atLeast(0),
     dynamic: true,
   },
   {
@@ -305,6 +332,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: LONG_MAX,
     doc: 'How far in the future a CreateTime may be.',
+    validate: atLeast(0),
     dynamic: true,
   },
   {
@@ -329,6 +357,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '86400000',
     doc: 'Tombstone lifetime.',
+    validate: atLeast(0),
     dynamic: true,
   },
   {
@@ -336,6 +365,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '0',
     doc: 'Minimum age before compaction.',
+    validate: atLeast(0),
     dynamic: true,
   },
   {
@@ -343,6 +373,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: LONG_MAX,
     doc: 'Maximum age before compaction.',
+    validate: atLeast(1),
     dynamic: true,
   },
   {
@@ -350,6 +381,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'double',
     default: '0.5',
     doc: 'Dirty ratio that triggers cleaning.',
+    validate: between(0, 1),
     dynamic: true,
   },
   {
@@ -745,6 +777,30 @@ export class BrokerConfig implements BrokerConfigView {
     parseListeners('listeners', this.getString('listeners'))
     const adv = this.get('advertised.listeners')
     if (adv !== null) parseListeners('advertised.listeners', adv)
+    // Kafka's KafkaConfig.validateValues: retention is unlimited (-1, or any negative) or at least 1 ms.
+    const retention = this.#retentionMsSetting()
+    if (retention !== null && retention.ms === 0n)
+      throw new ConfigError(
+        SamsaErrorCode.ConfigInvalid,
+        retention.key,
+        `Invalid value ${this.getString(retention.key)} for configuration ${retention.key}: retention must be unlimited (-1) or at least 1 ms`,
+      )
+    // The topic defaults must make a valid topic config, as Kafka's LogManager requires at start-up.
+    const problem = validateServerLogDefaults(this.logDefaults())
+    if (problem !== null) throw new ConfigError(SamsaErrorCode.ConfigInvalid, problem.key, problem.message)
+  }
+
+  /** The retention time the broker sets (log.retention.ms, else minutes, else hours), with its property. */
+  #retentionMsSetting(): { key: string; ms: bigint } | null {
+    for (const [key, unit] of [
+      ['log.retention.ms', 1n],
+      ['log.retention.minutes', 60_000n],
+      ['log.retention.hours', 3_600_000n],
+    ] as const) {
+      const v = this.get(key)
+      if (v !== null) return { key, ms: BigInt(v) * unit }
+    }
+    return null
   }
 
   get(key: string): string | null {

@@ -554,12 +554,37 @@ export function resolveLogConfigValue(
   for (const syn of def.serverSynonyms) {
     const v = Object.hasOwn(serverDefaults, syn.name) ? serverDefaults[syn.name] : undefined
     if (v === undefined) continue
-    if (syn.multiplier === 1) return { value: v.trim(), source: ConfigSource.Server, serverProperty: syn.name }
     const n = parseJavaInteger(v)
+    // Kafka's KafkaConfig.logRetentionTimeMillis: any negative broker retention (ms, minutes or hours) is -1.
+    if (def.name === 'retention.ms' && n !== null && n < 0n)
+      return { value: '-1', source: ConfigSource.Server, serverProperty: syn.name }
+    if (syn.multiplier === 1) return { value: v.trim(), source: ConfigSource.Server, serverProperty: syn.name }
     if (n === null) continue
     return { value: String(n * BigInt(syn.multiplier)), source: ConfigSource.Server, serverProperty: syn.name }
   }
   return { value: def.default, source: ConfigSource.Default, serverProperty: null }
+}
+
+/**
+ * Checks the broker properties that supply topic defaults (log.roll.ms, log.cleanup.policy...) the way
+ * Kafka does when it builds the default LogConfig at start-up: the first one that would make an invalid
+ * topic config, named by the broker property. Null when all are valid.
+ */
+export function validateServerLogDefaults(
+  serverDefaults: Readonly<Record<string, string>>,
+): { key: string; message: string } | null {
+  for (const def of LOG_CONFIG_DEFINITIONS) {
+    const r = resolveLogConfigValue(def, {}, serverDefaults)
+    if (r.serverProperty === null) continue
+    const err = def.validate(r.value)
+    if (err === null) continue
+    const raw = serverDefaults[r.serverProperty]?.trim() ?? r.value
+    const prefix = invalid(def.name, r.value, '')
+    const reason = err.startsWith(prefix) ? err.slice(prefix.length) : err
+    const converted = raw === r.value ? '' : ` (${def.name} ${r.value})`
+    return { key: r.serverProperty, message: `${invalid(r.serverProperty, raw, reason)}${converted}` }
+  }
+  return null
 }
 
 /**

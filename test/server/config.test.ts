@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigError } from '../../src/common/errors.ts'
 import { BrokerConfig, parseListeners, parseProperties, propertiesFromEnv } from '../../src/server/config.ts'
+import { buildLogConfig } from '../../src/storage/log-config.ts'
 
 describe('BrokerConfig', () => {
   it("uses Kafka's defaults and Samsa's single-node ones", () => {
@@ -35,6 +36,19 @@ describe('BrokerConfig', () => {
       ['log.message.timestamp.type', 'WallClock'],
       ['listeners', 'localhost:9092'],
       ['log.retention.ms', '99999999999999999999999'],
+      // Kafka's validators on the broker's topic defaults, and its start-up checks (KafkaConfig.validateValues).
+      ['log.cleanup.policy', 'delete,shred'],
+      ['log.cleaner.min.cleanable.ratio', '1.5'],
+      ['log.cleaner.max.compaction.lag.ms', '0'],
+      ['log.cleaner.delete.retention.ms', '-1'],
+      ['log.segment.delete.delay.ms', '-1'],
+      ['log.message.timestamp.before.max.ms', '-1'],
+      ['log.roll.jitter.hours', '-1'],
+      ['log.roll.ms', '0'],
+      ['log.roll.jitter.ms', '-1'],
+      ['log.flush.interval.ms', '-1'],
+      ['log.retention.ms', '0'],
+      ['log.retention.hours', '0'],
     ] as const) {
       assert.throws(
         () => BrokerConfig.from(new Map([[key, value]])),
@@ -67,6 +81,17 @@ describe('BrokerConfig', () => {
     assert.equal(m.get('log.dirs'), '/d')
     assert.equal(m.get('group.initial.rebalance.delay.ms'), '0')
     assert.equal(m.get('a_b-c'), 'x')
+  })
+
+  it('takes any negative broker retention as unlimited (-1), as Kafka does', () => {
+    for (const [key, value] of [
+      ['log.retention.ms', '-5'],
+      ['log.retention.minutes', '-1'],
+      ['log.retention.hours', '-1'],
+    ] as const) {
+      const c = BrokerConfig.from(new Map([[key, value]]))
+      assert.equal(buildLogConfig({}, c.logDefaults()).retentionMs, -1, `${key}=${value}`)
+    }
   })
 
   it('passes only explicitly set properties as topic defaults', () => {
