@@ -99,6 +99,21 @@ describe('Admin against an embedded broker', () => {
     )
   })
 
+  it('refuses an explicit assignment to a broker that does not exist, or to one broker twice, naming the problem', async () => {
+    const nodeId = (await admin.describeCluster()).brokers[0]!.nodeId
+    const refused = (detail: RegExp) => (err: unknown) =>
+      kafkaError('INVALID_REPLICA_ASSIGNMENT', 'admin-misassigned')(err) && detail.test((err as Error).message)
+    await assert.rejects(
+      admin.createTopics([{ topic: 'admin-misassigned', assignments: { 0: [nodeId], 1: [nodeId + 6] } }]),
+      refused(new RegExp(`broker ${nodeId + 6}, but no such broker is registered`)),
+    )
+    await assert.rejects(
+      admin.createTopics([{ topic: 'admin-misassigned', assignments: { 0: [nodeId, nodeId] } }]),
+      refused(/Duplicate brokers/),
+    )
+    assert.ok(!(await admin.listTopics()).includes('admin-misassigned'))
+  })
+
   it('describes the cluster', async () => {
     const cluster = await admin.describeCluster()
     assert.equal(typeof cluster.clusterId, 'string')
