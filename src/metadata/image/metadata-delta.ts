@@ -63,7 +63,10 @@ export class MetadataDelta {
           this.image.topics.getTopicById(d.topicId)?.partitions.get(d.partitionId)
         if (prev === undefined)
           throw new Error(`PartitionChangeRecord for unknown partition ${d.topicId}-${d.partitionId}`)
-        const leaderChanged = d.leader !== -2 && d.leader !== prev.leader
+        // As Kafka's PartitionRegistration.merge: a record that carries a leader (-2 means none) starts a new
+        // leader epoch, even for the same leader; the controller sets it when it wants the bump (new leader,
+        // replicas removed), so the image never has to guess.
+        const newLeaderEpoch = d.leader !== -2
         change.partitions.set(d.partitionId, {
           ...prev,
           replicas: d.replicas ?? prev.replicas,
@@ -71,8 +74,7 @@ export class MetadataDelta {
           removingReplicas: d.removingReplicas ?? prev.removingReplicas,
           addingReplicas: d.addingReplicas ?? prev.addingReplicas,
           leader: d.leader === -2 ? prev.leader : d.leader,
-          // Kafka bumps the leader epoch when the leader changes or replicas are removed.
-          leaderEpoch: leaderChanged ? prev.leaderEpoch + 1 : prev.leaderEpoch,
+          leaderEpoch: newLeaderEpoch ? prev.leaderEpoch + 1 : prev.leaderEpoch,
           partitionEpoch: prev.partitionEpoch + 1,
         })
         return
