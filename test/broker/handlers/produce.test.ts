@@ -29,7 +29,8 @@ import {
   HAND_BATCH,
 } from '../../helpers/batch-fixture.ts'
 import { hex, readRequest, requestBytes, responseBytes, roundTrip, utf8 } from '../../helpers/hex.ts'
-import { WireClient } from '../../helpers/kafka-wire.ts'
+import { produceRequest, requestFrame, WireClient } from '../../helpers/kafka-wire.ts'
+import { BROKER, incrementalAlterConfigs, Op, TOPIC } from './config-wire.ts'
 
 const REQUEST: ProduceRequest = {
   transactionalId: null,
@@ -337,5 +338,83 @@ describe("the broker's Produce answers", () => {
     assert.equal(v7.errorCode, ErrorCode.INVALID_TIMESTAMP)
     assert.equal((await c.produce('bounded', 0, batch([now, now - 60_000, now]))).baseOffset, 0)
     c.close()
+  })
+})
+
+describe('Produce and min.insync.replicas on one node (one in-sync replica)', () => {
+  let broker: EmbeddedBroker
+  let c: WireClient
+  const batch = (tag: string): Buffer =>
+    encodeRecordBatch({
+      records: [0, 1, 2].map((i) => ({
+        key: Buffer.from(`k${i}`),
+        value: Buffer.from(`${tag}-${i}`),
+        timestamp: Date.now(),
+      })),
+    })
+  const logEnd = async (topic: string): Promise<number> =>
+    (await c.fetch(topic, 0, 0)).responses[0]!.partitions[0]!.highWatermark
+
+  before(async () => {
+    broker = await startBroker()
+    c = await WireClient.connect(broker.port)
+    assert.equal(
+      (await c.createTopic('isr-strict', 1, { configs: { 'min.insync.replicas': '2' } })).topics[0]?.errorCode,
+      0,
+    )
+    assert.equal((await c.createTopic('isr-default', 1)).topics[0]?.errorCode, 0)
+  })
+  after(async () => {
+    c?.close()
+    await broker?.close()
+  })
+
+  for (const version of [3, 8, 9]) {
+    it(`v${version}: acks=-1 is NOT_ENOUGH_REPLICAS and appends nothing; acks=1 and acks=0 are appended`, async () => {
+      const before = await logEnd('isr-strict')
+      const all = await c.produce('isr-strict', 0, batch(`v${version}-all`), { version, acks: -1 })
+      assert.equal(all.errorCode, ErrorCode.NOT_ENOUGH_REPLICAS)
+      assert.equal(all.baseOffset, -1)
+      if (version >= 8)
+        assert.match(all.errorMessage ?? '', /ISR 1 is insufficient to satisfy the min.isr requirement of 2/)
+      assert.equal(await logEnd('isr-strict'), before, 'nothing appended')
+
+      const one = await c.produce('isr-strict', 0, batch(`v${version}-one`), { version, acks: 1 })
+      assert.equal(one.errorCode, ErrorCode.NONE)
+      assert.equal(one.baseOffset, before)
+      // acks=0 gets no answer: a Metadata round trip behind it shows it was served.
+      c.send(
+        requestFrame(ApiKey.Produce, version, c.correlationId(), (w) =>
+          encodeProduceRequest(w, version, produceRequest('isr-strict', 0, batch(`v${version}-none`), 0)),
+        ),
+      )
+      await c.metadata(['isr-strict'])
+      assert.equal(await logEnd('isr-strict'), before + 6)
+    })
+  }
+
+  it('follows the broker default and live changes: a dynamic min.insync.replicas=2 refuses acks=-1 until it is removed', async () => {
+    assert.equal((await c.produce('isr-default', 0, batch('first'), { acks: -1 })).errorCode, ErrorCode.NONE)
+    const set = await incrementalAlterConfigs(c, 1, BROKER, '', [['min.insync.replicas', Op.Set, '2']])
+    assert.equal(set.errorCode, ErrorCode.NONE)
+    assert.equal(
+      (await c.produce('isr-default', 0, batch('refused'), { acks: -1 })).errorCode,
+      ErrorCode.NOT_ENOUGH_REPLICAS,
+    )
+    assert.equal((await c.produce('isr-default', 0, batch('one'), { acks: 1 })).errorCode, ErrorCode.NONE)
+    const topicOverride = await incrementalAlterConfigs(c, 1, TOPIC, 'isr-default', [
+      ['min.insync.replicas', Op.Set, '1'],
+    ])
+    assert.equal(topicOverride.errorCode, ErrorCode.NONE)
+    assert.equal((await c.produce('isr-default', 0, batch('topic'), { acks: -1 })).errorCode, ErrorCode.NONE)
+    await incrementalAlterConfigs(c, 1, TOPIC, 'isr-default', [['min.insync.replicas', Op.Delete, null]])
+    assert.equal(
+      (await c.produce('isr-default', 0, batch('again'), { acks: -1 })).errorCode,
+      ErrorCode.NOT_ENOUGH_REPLICAS,
+    )
+    await incrementalAlterConfigs(c, 1, BROKER, '', [['min.insync.replicas', Op.Delete, null]])
+    const last = await c.produce('isr-default', 0, batch('last'), { acks: -1 })
+    assert.equal(last.errorCode, ErrorCode.NONE)
+    assert.equal(last.baseOffset, 9, 'first, one, topic: three batches of three before it')
   })
 })
