@@ -14,10 +14,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
-import { Consumer } from '../../src/client/consumer.ts'
-import { groupCoordinatorRecordSerde } from '../../src/coordinator/group/records/group-coordinator-record.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
-import { ConsumerProcess, clientMissing, coversExactly, waitUntil } from './groups-harness.ts'
+import { ConsumerProcess, clientMissing, consumerOffsetsRecords, coversExactly, waitUntil } from './groups-harness.ts'
 
 const PARTITIONS = 6
 
@@ -50,32 +48,16 @@ async function groupMetadataRecords(
   bootstrap: string,
   group: string,
 ): Promise<{ generation: number; members: [string, string | null][] }[]> {
-  const consumer = new Consumer({ bootstrapServers: bootstrap, autoOffsetReset: 'earliest', maxWaitMs: 200 })
-  await consumer.connect()
-  const out: { generation: number; members: [string, string | null][] }[] = []
-  try {
-    await consumer.assignAll('__consumer_offsets', 'earliest')
-    const done = () =>
-      consumer
-        .assignment()
-        .every((a) => (consumer.position(a.topic, a.partition) ?? 0) >= consumer.highWatermark(a.topic, a.partition))
-    for (let polls = 0; polls < 100; polls++) {
-      const records = await consumer.poll({ maxWaitMs: 200 })
-      for (const r of records) {
-        if (r.key === null) continue
-        const rec = groupCoordinatorRecordSerde.deserialize(r.key, r.value)
-        if (rec?.type !== 'GroupMetadata' || rec.key.group !== group || rec.value === null) continue
-        out.push({
-          generation: rec.value.generation,
-          members: rec.value.members.map((m) => [m.memberId, m.groupInstanceId]),
-        })
-      }
-      if (records.length === 0 && polls > 0 && done()) break
-    }
-  } finally {
-    await consumer.close()
-  }
-  return out
+  return (await consumerOffsetsRecords(bootstrap)).flatMap((rec) =>
+    rec.type === 'GroupMetadata' && rec.key.group === group && rec.value !== null
+      ? [
+          {
+            generation: rec.value.generation,
+            members: rec.value.members.map((m): [string, string | null] => [m.memberId, m.groupInstanceId]),
+          },
+        ]
+      : [],
+  )
 }
 
 const rebalanceEvents = (c: ConsumerProcess) => c.events.filter((e) => e.e !== 'record' && e.e !== 'error')
