@@ -3,6 +3,7 @@
  * client at it, and close it. Uses the built package (npm test builds first).
  */
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
@@ -64,5 +65,35 @@ describe('startBroker (embedding)', () => {
       const { rm } = await import('node:fs/promises')
       await rm(dataDir, { recursive: true, force: true })
     }
+  })
+
+  it('lets the embedding process exit on its own after close, also when zstd recompression started worker threads', async () => {
+    const url = (path: string): string => JSON.stringify(new URL(path, import.meta.url).href)
+    const script = `
+      import { startBroker } from 'samsa'
+      const { WireClient, readPartition } = await import(${url('../helpers/kafka-wire.ts')})
+      const { encodeRecordBatch } = await import(${url('../../src/protocol/records/records.ts')})
+      const broker = await startBroker()
+      const c = await WireClient.connect(broker.port)
+      await c.createTopic('z', 1, { configs: { 'compression.type': 'zstd' } })
+      const batch = encodeRecordBatch({ records: [{ key: null, value: Buffer.alloc(5000, 'v'), timestamp: Date.now() }] })
+      const res = await c.produce('z', 0, batch)
+      c.close()
+      const stored = await readPartition(broker.port, 'z', 0)
+      await broker.close()
+      console.log(JSON.stringify({ error: res.errorCode, codecs: stored.records.map((r) => r.compression) }))
+    `
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    clearTimeout(killer)
+    assert.deepEqual(JSON.parse(stdout), { error: 0, codecs: [4] }, 'the uncompressed batch was stored as zstd')
+    assert.equal(code, 0, 'exited by itself (killed after 60 s otherwise)')
   })
 })

@@ -1,19 +1,8 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { SamsaError, SamsaErrorCode } from '../../common/errors.ts'
+import { startWorker } from '../../common/start-worker.ts'
 import type { CleanerReply, CleanerRequest } from './cleaner-worker.ts'
 import type { CleanedGroup, CleanJob, CleanSummary } from './segment-cleaner.ts'
-
-/**
- * The worker module next to this one: compiled JavaScript in dist; when running from TypeScript sources
- * (tests, tsx), the worker first registers the same TypeScript loader, which Node 20 does not pass on
- * to worker threads.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./cleaner-worker.js', import.meta.url))
-  const url = new URL('./cleaner-worker.ts', import.meta.url).href
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}) })`
-  return new Worker(bootstrap, { eval: true })
-}
 
 interface Running {
   readonly id: number
@@ -48,7 +37,7 @@ export class CleanerThread {
 
   #ensureWorker(): Worker {
     if (this.#worker !== null) return this.#worker
-    const worker = startWorker()
+    const worker = startWorker(import.meta.url, 'cleaner-worker')
     worker.unref()
     worker.on('message', (reply: CleanerReply) => this.#onReply(reply))
     worker.on('error', (err) => this.#onExit(err))

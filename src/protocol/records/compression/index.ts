@@ -4,6 +4,7 @@ import { gzipCompress, gzipCompressAsync, gzipDecompress, gzipDecompressAsync } 
 import { lz4Compress, lz4CompressAsync, lz4Decompress, lz4DecompressAsync } from './lz4.ts'
 import { snappyCompress, snappyCompressAsync, snappyDecompress, snappyDecompressAsync } from './snappy.ts'
 import { zstdCompress, zstdDecompress } from './zstd.ts'
+import { zstdPool } from './zstd-pool.ts'
 
 export { CompressionType, compressionName, isCompressionType } from './compression-type.ts'
 /**
@@ -62,7 +63,7 @@ export function decompress(type: CompressionType, data: Buffer, bytesMax = DECOM
   }
 }
 
-/** Like compress, on libuv's thread pool where the library offers it (all codecs but zstd). */
+/** Like compress, off the event loop: libuv's thread pool, or for zstd the zstd worker threads (zstd-pool.ts). */
 export async function compressAsync(
   type: CompressionType,
   data: Buffer,
@@ -75,12 +76,14 @@ export async function compressAsync(
       return snappyCompressAsync(data)
     case CompressionType.Lz4:
       return lz4CompressAsync(data, options.lz4BrokenHeaderChecksum)
+    case CompressionType.Zstd:
+      return zstdPool.compress(data, options.level)
     default:
       return compress(type, data, options)
   }
 }
 
-/** Like decompress, on libuv's thread pool where the library offers it (all codecs but zstd). */
+/** Like decompress, off the event loop: libuv's thread pool, or for zstd the zstd worker threads. */
 export async function decompressAsync(
   type: CompressionType,
   data: Buffer,
@@ -93,6 +96,8 @@ export async function decompressAsync(
       return snappyDecompressAsync(data, bytesMax)
     case CompressionType.Lz4:
       return lz4DecompressAsync(data, bytesMax)
+    case CompressionType.Zstd:
+      return zstdPool.decompress(data, bytesMax)
     default:
       return decompress(type, data, bytesMax)
   }

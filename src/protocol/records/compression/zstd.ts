@@ -6,7 +6,8 @@ import { checkDecompressedSize, compressionError } from './compression-error.ts'
 /**
  * Zstandard frames. zstd-napi's one-shot decompress trusts the frame's declared content size and allocates
  * it up front, so decoding streams into bounded chunks instead and stops at the caller's limit.
- * zstd-napi has no asynchronous API; the async variants run on the calling thread.
+ * zstd-napi has no asynchronous API: these run on the calling thread; the asynchronous variants run them
+ * on the zstd worker threads (zstd-pool.ts).
  */
 const OUTPUT_CHUNK_BYTES = binding.dStreamOutSize()
 
