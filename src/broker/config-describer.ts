@@ -1,10 +1,5 @@
-import {
-  LOG_CONFIG_DEFINITIONS,
-  type LogConfigDefinition,
-  ConfigSource as LogConfigSource,
-  resolveLogConfigValue,
-} from '../storage/log-config.ts'
-import type { BrokerConfigEntry, BrokerConfigView } from './services.ts'
+import { LOG_CONFIG_DEFINITIONS, type LogConfigDefinition, resolveLogConfigValue } from '../storage/log-config.ts'
+import type { BrokerConfigEntry, BrokerConfigSynonym, BrokerConfigView } from './services.ts'
 
 /** DescribeConfigs' ConfigSource codes. */
 export const DescribeConfigSource = {
@@ -74,9 +69,89 @@ function configType(type: string): number {
 }
 
 /**
- * A topic's effective configuration as DescribeConfigs (and CreateTopics v5+) report it: each key's
- * value, where it comes from (the topic, a broker property, or Kafka's default) and, in Kafka's order,
- * the synonyms that could supply it.
+ * Kafka's DynamicBrokerConfig.brokerConfigSynonyms: the broker properties that set the same thing as
+ * `name`, highest priority first (the unit variants of the roll and retention times, and the flush
+ * scheduler interval as log.flush.interval.ms' fallback); any other property is its own only synonym.
+ */
+export function brokerConfigSynonyms(name: string): readonly string[] {
+  switch (name) {
+    case 'log.roll.ms':
+    case 'log.roll.hours':
+      return ['log.roll.ms', 'log.roll.hours']
+    case 'log.roll.jitter.ms':
+    case 'log.roll.jitter.hours':
+      return ['log.roll.jitter.ms', 'log.roll.jitter.hours']
+    case 'log.flush.interval.ms':
+      return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms']
+    case 'log.retention.ms':
+    case 'log.retention.minutes':
+    case 'log.retention.hours':
+      return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours']
+    default:
+      return [name]
+  }
+}
+
+/** Where DescribeConfigs looks for a value, in Kafka's order (ConfigHelper.configSynonyms). */
+const LAYER_ORDER: readonly BrokerConfigEntry['source'][] = [
+  'DYNAMIC_BROKER_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'STATIC_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+]
+
+/** Every layer that sets each broker property (its default included), by property name. */
+type BrokerLayers = (name: string) => readonly BrokerConfigSynonym[]
+
+function brokerLayers(broker: BrokerConfigView): BrokerLayers {
+  const byName = new Map<string, readonly BrokerConfigSynonym[]>()
+  for (const e of broker.describe()) {
+    byName.set(
+      e.name,
+      e.synonyms ??
+        (e.value === null ? [] : [{ name: e.name, value: e.isSensitive ? null : e.value, source: e.source }]),
+    )
+  }
+  const server = broker.logDefaults()
+  return (name) => {
+    const known = byName.get(name)
+    if (known !== undefined) return known
+    // A topic default's property the broker does not describe (compression.zstd.level...): set
+    // statically or Kafka's default, which is the topic config's.
+    const out: BrokerConfigSynonym[] = []
+    const value = server[name]
+    if (value !== undefined) out.push({ name, value, source: 'STATIC_BROKER_CONFIG' })
+    const def = LOG_CONFIG_DEFINITIONS.find((d) => d.serverDefaultProperty === name)
+    if (def !== undefined) out.push({ name, value: def.default, source: 'DEFAULT_CONFIG' })
+    return out
+  }
+}
+
+/**
+ * Kafka's ConfigHelper.configSynonyms: the layers of `name` and its synonyms, layer by layer (dynamic per
+ * broker, dynamic cluster default, static, default), then everything before the first entry for `name`
+ * itself dropped. So with only log.retention.hours set, log.retention.ms has no synonyms at all, and
+ * log.retention.ms=1000 lists the hours set below it too.
+ */
+function configSynonyms(layers: BrokerLayers, name: string): ConfigSynonym[] {
+  const names = brokerConfigSynonyms(name)
+  const all: ConfigSynonym[] = []
+  for (const source of LAYER_ORDER) {
+    for (const n of names) {
+      for (const l of layers(n)) {
+        if (l.source === source) all.push({ name: n, value: l.value, source: BROKER_SOURCE[source] })
+      }
+    }
+  }
+  const first = all.findIndex((syn) => syn.name === name)
+  return first < 0 ? [] : all.slice(first)
+}
+
+/**
+ * A topic's effective configuration as DescribeConfigs (and CreateTopics v5+) report it (Kafka's
+ * ConfigHelper.createTopicConfigEntry): each key's value; its synonyms, the topic's own override first,
+ * then those of its first server property (configSynonyms); and as its source the first synonym's, or
+ * DEFAULT_CONFIG when there is none.
  */
 export function describeTopicConfigs(
   overrides: Readonly<Record<string, string>>,
@@ -84,24 +159,20 @@ export function describeTopicConfigs(
   keys?: readonly string[] | null,
 ): DescribedConfig[] {
   const server = broker.logDefaults()
+  const layers = brokerLayers(broker)
   const wanted = keys === undefined || keys === null ? null : new Set(keys)
   const out: DescribedConfig[] = []
   for (const def of LOG_CONFIG_DEFINITIONS) {
     if (wanted !== null && !wanted.has(def.name)) continue
     const resolved = resolveLogConfigValue(def, overrides, server)
-    const configSource =
-      resolved.source === LogConfigSource.Topic
-        ? DescribeConfigSource.TopicConfig
-        : resolved.source === LogConfigSource.Server
-          ? serverSource(broker, resolved.serverProperty!)
-          : DescribeConfigSource.DefaultConfig
+    const synonyms = topicSynonyms(def, overrides, layers)
     out.push({
       name: def.name,
       value: resolved.value,
       readOnly: false,
-      configSource,
+      configSource: synonyms[0]?.source ?? DescribeConfigSource.DefaultConfig,
       isSensitive: false,
-      synonyms: topicSynonyms(def, overrides, server, broker),
+      synonyms,
       configType: configType(def.type),
       documentation: def.documentation,
     })
@@ -109,73 +180,59 @@ export function describeTopicConfigs(
   return out
 }
 
-/** The DescribeConfigs source of a broker property that supplies a topic default. */
-function serverSource(broker: BrokerConfigView, property: string): number {
-  const top = broker.synonymsOf?.(property)[0]
-  return top === undefined ? DescribeConfigSource.StaticBrokerConfig : BROKER_SOURCE[top.source]
-}
-
 function topicSynonyms(
   def: LogConfigDefinition,
   overrides: Readonly<Record<string, string>>,
-  server: Readonly<Record<string, string>>,
-  broker: BrokerConfigView,
+  layers: BrokerLayers,
 ): ConfigSynonym[] {
   const out: ConfigSynonym[] = []
   const own = overrides[def.name]
   if (own !== undefined) out.push({ name: def.name, value: own, source: DescribeConfigSource.TopicConfig })
-  for (const syn of def.serverSynonyms) {
-    const layers = broker.synonymsOf?.(syn.name)
-    if (layers !== undefined) {
-      for (const l of layers) out.push({ name: syn.name, value: l.value, source: BROKER_SOURCE[l.source] })
-      continue
-    }
-    const v = server[syn.name]
-    if (v !== undefined) out.push({ name: syn.name, value: v, source: DescribeConfigSource.StaticBrokerConfig })
-  }
-  out.push({
-    name: def.serverDefaultProperty ?? def.name,
-    value: def.default,
-    source: DescribeConfigSource.DefaultConfig,
-  })
+  if (def.serverDefaultProperty !== null) out.push(...configSynonyms(layers, def.serverDefaultProperty))
   return out
 }
 
-/** The broker's own properties as DescribeConfigs reports them for a broker resource. */
+/**
+ * The broker's own properties as DescribeConfigs reports them for a broker resource (Kafka's
+ * ConfigHelper.createBrokerConfigEntry): the effective value, configSynonyms, and the first synonym's
+ * source (DEFAULT_CONFIG when there is none).
+ */
 export function describeBrokerConfigs(broker: BrokerConfigView, keys?: readonly string[] | null): DescribedConfig[] {
   const wanted = keys === undefined || keys === null ? null : new Set(keys)
+  const layers = brokerLayers(broker)
   return broker
     .describe()
     .filter((e) => wanted === null || wanted.has(e.name))
-    .map((e) => ({
-      name: e.name,
-      value: e.isSensitive ? null : e.value,
-      readOnly: e.readOnly,
-      configSource: BROKER_SOURCE[e.source],
-      isSensitive: e.isSensitive,
-      synonyms:
-        e.synonyms !== undefined
-          ? e.synonyms.map((syn) => ({ name: syn.name, value: syn.value, source: BROKER_SOURCE[syn.source] }))
-          : e.value === null
-            ? []
-            : [{ name: e.name, value: e.isSensitive ? null : e.value, source: BROKER_SOURCE[e.source] }],
-      configType: configType(e.type),
-      documentation: e.documentation,
-    }))
+    .map((e) => {
+      const synonyms = configSynonyms(layers, e.name)
+      return {
+        name: e.name,
+        value: e.isSensitive ? null : e.value,
+        readOnly: e.readOnly,
+        configSource: synonyms[0]?.source ?? DescribeConfigSource.DefaultConfig,
+        isSensitive: e.isSensitive,
+        synonyms,
+        configType: configType(e.type),
+        documentation: e.documentation,
+      }
+    })
 }
 
 /**
- * DescribeConfigs on the broker resource "": only the cluster-wide dynamic defaults, as Kafka reports
- * them (kafka-configs --entity-default).
+ * DescribeConfigs on the broker resource "": only the properties set as cluster-wide dynamic defaults,
+ * with only their dynamic-default synonyms, as Kafka reports them (kafka-configs --entity-default).
  */
 export function describeBrokerDefaultConfigs(
   broker: BrokerConfigView,
   keys?: readonly string[] | null,
 ): DescribedConfig[] {
   const out: DescribedConfig[] = []
+  const dynamicDefault = DescribeConfigSource.DynamicDefaultBrokerConfig
   for (const c of describeBrokerConfigs(broker, keys)) {
-    const layer = c.synonyms.find((s) => s.source === DescribeConfigSource.DynamicDefaultBrokerConfig)
-    if (layer !== undefined) out.push({ ...c, value: layer.value, configSource: layer.source, synonyms: [layer] })
+    const own = c.synonyms.find((syn) => syn.name === c.name && syn.source === dynamicDefault)
+    if (own === undefined) continue
+    const synonyms = c.synonyms.filter((syn) => syn.source === dynamicDefault)
+    out.push({ ...c, value: own.value, configSource: dynamicDefault, synonyms })
   }
   return out
 }

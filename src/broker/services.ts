@@ -50,8 +50,6 @@ export interface BrokerConfigView {
   /** Server defaults of topic configs, keyed by server property name (log.segment.bytes...). */
   logDefaults(): Record<string, string>
   describe(): readonly BrokerConfigEntry[]
-  /** The layers that set a broker property, highest priority first, without Kafka's default. */
-  synonymsOf?(key: string): readonly BrokerConfigSynonym[]
 }
 
 /** How clients reach a broker on one listener. */

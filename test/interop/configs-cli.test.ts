@@ -64,7 +64,7 @@ describe('samsa configs', () => {
     assert.match(all.stdout, /^All configs for broker 1 are:/)
     assert.match(
       all.stdout,
-      /\n {2}log\.retention\.ms=123456 sensitive=false synonyms=\{DYNAMIC_DEFAULT_BROKER_CONFIG:log\.retention\.ms=123456\}\n/,
+      /\n {2}log\.retention\.ms=123456 sensitive=false synonyms=\{DYNAMIC_DEFAULT_BROKER_CONFIG:log\.retention\.ms=123456, DEFAULT_CONFIG:log\.retention\.hours=168\}\n/,
     )
     const topic = await samsa(['configs', 'describe', '--topic', 'orders', '--all', ...b])
     assert.match(
