@@ -342,13 +342,20 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Down-convert for old Fetch versions.',
     dynamic: true,
   },
-  { name: 'log.preallocate', type: 'boolean', default: 'false', doc: 'Preallocate segment files.', dynamic: true },
+  {
+    name: 'log.preallocate',
+    type: 'boolean',
+    default: 'false',
+    doc: 'Accepted for compatibility; Samsa does not preallocate segment files (they grow as written).',
+    inert: true,
+    dynamic: true,
+  },
   { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner.' },
   {
     name: 'log.cleaner.threads',
     type: 'int',
     default: '1',
-    doc: 'Log cleaner threads (at most 8).',
+    doc: 'Log cleaner threads: logs cleaned at the same time, each on a worker thread.',
     validate: atLeast(1),
     dynamic: true,
   },
@@ -413,6 +420,8 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'double',
     default: '0.9',
     doc: 'Fill ratio of the dedupe maps.',
+    // Kafka declares no range, but its offset map cannot work outside it (a full map, or no key at all).
+    validate: (v) => (Number(v) > 0 && Number(v) < 1 ? null : 'must be greater than 0 and less than 1'),
     dynamic: true,
   },
   {
@@ -788,6 +797,8 @@ export class BrokerConfig implements BrokerConfigView {
     // The topic defaults must make a valid topic config, as Kafka's LogManager requires at start-up.
     const problem = validateServerLogDefaults(this.logDefaults())
     if (problem !== null) throw new ConfigError(SamsaErrorCode.ConfigInvalid, problem.key, problem.message)
+    const cleaner = cleanerCombinationProblem(this)
+    if (cleaner !== null) throw new ConfigError(SamsaErrorCode.ConfigInvalid, cleaner.key, cleaner.message)
   }
 
   /** The retention time the broker sets (log.retention.ms, else minutes, else hours), with its property. */
@@ -977,6 +988,30 @@ export class BrokerConfig implements BrokerConfigView {
   }
 }
 
+/** Kafka's KafkaConfig requirement that each cleaner thread gets more than 1 MiB of dedupe buffer. */
+function cleanerCombinationProblem(config: BrokerConfig): { key: string; message: string } | null {
+  const perThread = Math.floor(config.getLong('log.cleaner.dedupe.buffer.size') / config.getInt('log.cleaner.threads'))
+  if (perThread > 1024 * 1024) return null
+  return {
+    key: 'log.cleaner.dedupe.buffer.size',
+    message: 'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.',
+  }
+}
+
+/**
+ * Kafka's LogCleaner.validateReconfiguration: log.cleaner.threads may change by at most a factor of two
+ * at a time (at least half, at most double the current value).
+ */
+function cleanerThreadsChangeProblem(current: BrokerConfig, next: BrokerConfig): string | null {
+  const threads = next.getInt('log.cleaner.threads')
+  const currentThreads = current.getInt('log.cleaner.threads')
+  if (threads < Math.floor(currentThreads / 2))
+    return `Log cleaner threads cannot be reduced to less than half the current value ${currentThreads}`
+  if (threads > currentThreads * 2)
+    return `Log cleaner threads cannot be increased to more than double the current value ${currentThreads}`
+  return null
+}
+
 /** Why `raw` cannot be a dynamic value of `key` (Kafka's DynamicBrokerConfig.validate), or null. */
 export function dynamicValueProblem(key: string, raw: string): string | null {
   const def = DEFS.get(key)
@@ -1003,13 +1038,14 @@ const INVALID_REQUEST = 42
 
 /**
  * Validation of a change to the dynamic configs of broker resource `resourceName` ('' = cluster default):
- * every key set must be a known dynamic config with a valid value, and the resulting topic defaults must
- * still build a valid topic configuration. `otherLayer(resourceName)` gives the other dynamic layer as
- * it stands (this node's own configs when the cluster default changes, and the reverse).
+ * every key set must be a known dynamic config with a valid value; the result must keep more than 1 MiB
+ * of dedupe buffer per cleaner thread, change log.cleaner.threads by at most a factor of two, and still
+ * build a valid topic configuration from its topic defaults. `layers()` gives both dynamic layers as they
+ * stand (the cluster default, and this node's own).
  */
 export function dynamicBrokerConfigSchema(
   staticConfig: BrokerConfig,
-  otherLayer: (resourceName: string) => ReadonlyMap<string, string>,
+  layers: () => { clusterDefault: ReadonlyMap<string, string>; perBroker: ReadonlyMap<string, string> },
   checkTopicDefaults: (config: BrokerConfig) => string | null,
 ): DynamicBrokerConfigSchema {
   return {
@@ -1020,11 +1056,21 @@ export function dynamicBrokerConfigSchema(
         const problem = dynamicValueProblem(key, value)
         if (problem !== null) return { errorCode: INVALID_REQUEST, message: problem }
       }
-      const other = otherLayer(resourceName)
+      const { clusterDefault, perBroker } = layers()
+      const current = staticConfig.withDynamicLayers(clusterDefault, perBroker).config
       const { config } =
         resourceName === ''
-          ? staticConfig.withDynamicLayers(overrides, other)
-          : staticConfig.withDynamicLayers(other, overrides)
+          ? staticConfig.withDynamicLayers(overrides, perBroker)
+          : staticConfig.withDynamicLayers(clusterDefault, overrides)
+      const cleaner = cleanerCombinationProblem(config)
+      if (cleaner !== null) return { errorCode: INVALID_REQUEST, message: cleaner.message }
+      const threads = cleanerThreadsChangeProblem(current, config)
+      if (threads !== null) {
+        return {
+          errorCode: INVALID_REQUEST,
+          message: `Invalid dynamic configuration of log.cleaner.threads=${config.getInt('log.cleaner.threads')}: ${threads}`,
+        }
+      }
       const topicProblem = checkTopicDefaults(config)
       return topicProblem === null ? null : { errorCode: INVALID_REQUEST, message: topicProblem }
     },

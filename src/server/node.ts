@@ -179,7 +179,10 @@ export class BrokerNode {
       logger,
       brokerConfigSchema: dynamicBrokerConfigSchema(
         config,
-        (name) => loader.image.configs.get(ConfigResourceType.Broker, name === '' ? String(nodeId) : ''),
+        () => ({
+          clusterDefault: loader.image.configs.get(ConfigResourceType.Broker, ''),
+          perBroker: loader.image.configs.get(ConfigResourceType.Broker, String(nodeId)),
+        }),
         (c) => {
           try {
             buildLogConfig({}, c.logDefaults())

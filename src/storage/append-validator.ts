@@ -393,6 +393,7 @@ function timestampMessage(timestamp: number, offset: number, bounds: TimestampBo
   return `Timestamp ${timestamp} of message with offset ${offset} is out of range. The timestamp should be within [${low}, ${high}]`
 }
 
+/** compression.lz4.level is not here: lz4-napi (lz4_flex) has one level only. */
 function levelFor(codec: CompressionType, config: LogConfig): CompressOptions {
   if (codec === CompressionType.Gzip && config.compressionGzipLevel !== -1)
     return { level: config.compressionGzipLevel }

@@ -190,7 +190,7 @@ const SPECS: Spec[] = [
     default: '9',
     synonyms: same('compression.lz4.level'),
     validate: (n) => integerValidator(n, 'int', { min: 1n, max: 17n }),
-    doc: 'The compression level to use if compression.type is set to lz4.',
+    doc: "The compression level to use if compression.type is set to lz4. Accepted and validated as Kafka does; Samsa's LZ4 codec has a single (fast) level, so the value has no effect.",
   },
   {
     name: 'compression.type',
@@ -377,7 +377,7 @@ const SPECS: Spec[] = [
     default: 'false',
     synonyms: logPrefix('preallocate'),
     validate: booleanValidator,
-    doc: 'Whether segment files are preallocated on disk when created.',
+    doc: 'Accepted for compatibility; Samsa does not preallocate segment files (they grow as written).',
   },
   {
     name: 'remote.log.copy.disable',

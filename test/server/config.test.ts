@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigError } from '../../src/common/errors.ts'
 import { BrokerConfig, parseListeners, parseProperties, propertiesFromEnv } from '../../src/server/config.ts'
+import { logCleanerConfigFrom } from '../../src/storage/cleaner/log-cleaner.ts'
 import { buildLogConfig } from '../../src/storage/log-config.ts'
 
 describe('BrokerConfig', () => {
@@ -91,6 +92,32 @@ describe('BrokerConfig', () => {
     ] as const) {
       const c = BrokerConfig.from(new Map([[key, value]]))
       assert.equal(buildLogConfig({}, c.logDefaults()).retentionMs, -1, `${key}=${value}`)
+    }
+  })
+
+  it('cleaner settings: used as given, out-of-range ones fail fast naming the key', () => {
+    const used = (props: [string, string][]) => logCleanerConfigFrom(BrokerConfig.from(new Map(props)).logDefaults())
+    // No cap of its own on log.cleaner.threads (Kafka has none), and the load factor is not clamped.
+    assert.equal(used([['log.cleaner.threads', '20']]).threads, 20)
+    assert.equal(used([['log.cleaner.io.buffer.load.factor', '0.97']]).loadFactor, 0.97)
+    for (const [key, props] of [
+      ['log.cleaner.io.buffer.load.factor', [['log.cleaner.io.buffer.load.factor', '1.5']]],
+      ['log.cleaner.io.buffer.load.factor', [['log.cleaner.io.buffer.load.factor', '0']]],
+      ['log.cleaner.threads', [['log.cleaner.threads', '0']]],
+      // Kafka's requirement: more than 1 MiB of dedupe buffer per cleaner thread.
+      [
+        'log.cleaner.dedupe.buffer.size',
+        [
+          ['log.cleaner.threads', '64'],
+          ['log.cleaner.dedupe.buffer.size', String(64 * 1024 * 1024)],
+        ],
+      ],
+    ] as const) {
+      assert.throws(
+        () => BrokerConfig.from(new Map(props)),
+        (err: unknown) => err instanceof ConfigError && err.key === key && err.message.includes(key),
+        JSON.stringify(props),
+      )
     }
   })
 

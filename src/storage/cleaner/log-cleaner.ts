@@ -42,8 +42,6 @@ export const DEFAULT_LOG_CLEANER_CONFIG: LogCleanerConfig = {
   ioBytesPerSecondMax: Number.POSITIVE_INFINITY,
 }
 
-/** Cleaner threads at most, whatever log.cleaner.threads says. */
-const THREADS_MAX = 8
 /** Rounds one timer tick may run back to back before yielding to the next tick. */
 const ROUNDS_PER_TICK_MAX = 64
 /** Largest decompressed records section the cleaner accepts per batch. */
@@ -61,11 +59,12 @@ export function logCleanerConfigFrom(props: Readonly<Record<string, string>>): L
   const ioMax = num('log.cleaner.io.max.bytes.per.second', Number.POSITIVE_INFINITY)
   return {
     enable: (props['log.cleaner.enable'] ?? 'true').toLowerCase() === 'true',
-    threads: Math.max(1, Math.min(THREADS_MAX, Math.floor(num('log.cleaner.threads', 1)))),
+    // The broker config validates these (Kafka's ranges); they are used as given.
+    threads: Math.max(1, Math.floor(num('log.cleaner.threads', 1))),
     backoffMs: Math.max(1, num('log.cleaner.backoff.ms', DEFAULT_LOG_CLEANER_CONFIG.backoffMs)),
     dedupeBufferBytes: num('log.cleaner.dedupe.buffer.size', DEFAULT_LOG_CLEANER_CONFIG.dedupeBufferBytes),
     ioBufferBytes: Math.max(4096, num('log.cleaner.io.buffer.size', DEFAULT_LOG_CLEANER_CONFIG.ioBufferBytes)),
-    loadFactor: Math.min(0.95, Math.max(0.1, num('log.cleaner.io.buffer.load.factor', 0.9))),
+    loadFactor: num('log.cleaner.io.buffer.load.factor', DEFAULT_LOG_CLEANER_CONFIG.loadFactor),
     // Kafka's default is Double.MAX_VALUE: treat anything of that order as "no limit".
     ioBytesPerSecondMax: ioMax >= 1e300 ? Number.POSITIVE_INFINITY : ioMax,
   }

@@ -131,4 +131,30 @@ describe('IncrementalAlterConfigs', () => {
     const fallback = (await describeConfigs(c, BROKER, '1', ['log.cleaner.threads'])).get('log.cleaner.threads')!
     assert.deepEqual([fallback.value, fallback.configSource], ['2', SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG])
   })
+
+  it("refuses cleaner changes outside Kafka's rules, naming the key: threads by more than a factor of two, load factor, dedupe buffer per thread", async () => {
+    // Effective log.cleaner.threads is 2 here (the cluster-wide default set above).
+    const set = async (resource: string, key: string, value: string) =>
+      incrementalAlterConfigs(c, 1, BROKER, resource, [[key, Op.Set, value]])
+    const tooMany = await set('1', 'log.cleaner.threads', '5')
+    assert.equal(tooMany.errorCode, ErrorCode.INVALID_REQUEST)
+    assert.equal(
+      tooMany.errorMessage,
+      'Invalid dynamic configuration of log.cleaner.threads=5: Log cleaner threads cannot be increased to more than double the current value 2',
+    )
+    assert.equal((await set('1', 'log.cleaner.threads', '4')).errorCode, 0)
+    const tooFew = await set('1', 'log.cleaner.threads', '1')
+    assert.equal(tooFew.errorCode, ErrorCode.INVALID_REQUEST)
+    assert.match(tooFew.errorMessage ?? '', /log\.cleaner\.threads=1: .*reduced to less than half the current value 4/)
+    assert.equal((await set('1', 'log.cleaner.threads', '2')).errorCode, 0)
+    const threads = (await describeConfigs(c, BROKER, '1', ['log.cleaner.threads'])).get('log.cleaner.threads')!
+    assert.deepEqual([threads.value, threads.configSource], ['2', SOURCE.DYNAMIC_BROKER_CONFIG])
+
+    const factor = await set('', 'log.cleaner.io.buffer.load.factor', '1')
+    assert.equal(factor.errorCode, ErrorCode.INVALID_REQUEST)
+    assert.match(factor.errorMessage ?? '', /log\.cleaner\.io\.buffer\.load\.factor/)
+    const dedupe = await set('', 'log.cleaner.dedupe.buffer.size', String(2 * 1024 * 1024))
+    assert.equal(dedupe.errorCode, ErrorCode.INVALID_REQUEST)
+    assert.equal(dedupe.errorMessage, 'log.cleaner.dedupe.buffer.size must be at least 1MB per cleaner thread.')
+  })
 })
