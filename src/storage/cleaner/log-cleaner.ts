@@ -171,10 +171,16 @@ export class LogCleaner {
     this.#timer = this.#o.scheduler.schedulePeriodic(period, () => this.#tick())
   }
 
+  /** Cleaner worker threads started and not stopped (log.cleaner.threads at most). */
+  get threadCount(): number {
+    return this.#threads.length
+  }
+
   #tick(): void {
     if (this.#shutdown) return
     this.#reschedule()
     const config = this.#o.config()
+    this.#stopIdleThreadsBeyond(config.enable ? config.threads : 0)
     if (!config.enable) return
     const free = config.threads - this.#inProgress.size
     for (let i = 0; i < free; i++) {
@@ -206,15 +212,19 @@ export class LogCleaner {
    * Resolves with the round, or null when no log needs cleaning or no cleaner thread is free.
    */
   async cleanOnce(): Promise<CleanRound | null> {
-    if (this.#shutdown || this.#inProgress.size >= this.#o.config().threads) return null
-    const nowMs = this.#o.scheduler.clock.nowMs()
-    const candidate = await this.#grabFilthiestLog(nowMs)
-    if (candidate === null) return null
-    const { log } = candidate.entry
-    // Another round may have taken it (or every thread) while the candidates were measured.
-    if (this.#inProgress.has(topicPartitionKey(log.topic, log.partition))) return null
-    if (this.#shutdown || this.#inProgress.size >= this.#o.config().threads) return null
-    return this.#clean(candidate, nowMs)
+    // Rounds started together measure the logs at the same time and may pick the same one: the ones
+    // that lose look again (the taken log is then skipped), so log.cleaner.threads logs are cleaned at once.
+    for (let attempt = 0; attempt <= this.#o.config().threads; attempt++) {
+      if (this.#shutdown || this.#inProgress.size >= this.#o.config().threads) return null
+      const nowMs = this.#o.scheduler.clock.nowMs()
+      const candidate = await this.#grabFilthiestLog(nowMs)
+      if (candidate === null) return null
+      const { log } = candidate.entry
+      if (this.#inProgress.has(topicPartitionKey(log.topic, log.partition))) continue
+      if (this.#shutdown || this.#inProgress.size >= this.#o.config().threads) return null
+      return this.#clean(candidate, nowMs)
+    }
+    return null
   }
 
   /** Kafka's grabFilthiestCompactedLog. */
@@ -290,6 +300,16 @@ export class LogCleaner {
       cleanableBytes,
       cleanableRatio: total > 0 ? cleanableBytes / total : 0,
       needCompactionNow: earliestDirtyBatchMs < nowMs - Math.max(0, config.maxCompactionLagMs),
+    }
+  }
+
+  /** After log.cleaner.threads went down: stops the idle worker threads above the new count. */
+  #stopIdleThreadsBeyond(threadsMax: number): void {
+    while (this.#threads.length > threadsMax) {
+      const i = this.#threads.findIndex((t) => !t.isRunning)
+      if (i < 0) return
+      const [idle] = this.#threads.splice(i, 1)
+      this.#background.run(idle!.terminate(), (err) => this.#log.warn({ err }, 'stopping a cleaner thread failed'))
     }
   }
 
