@@ -9,7 +9,8 @@ const TWO_POW_32 = 4294967296
  * Every length is checked against the bytes that remain, so a hostile frame can neither read past its end
  * nor make us allocate a huge array: it raises ProtocolDecodeError, which closes only its connection.
  * Byte fields (`bytes`, `records`) are returned as subarray views of the frame, never copied.
- * int64 values are returned as `number` (offsets, timestamps and ids stay below 2^53 in practice).
+ * int64 values are returned as `number` (offsets, timestamps and ids stay below 2^53 in practice): exact
+ * up to 2^53, the nearest double beyond it (Long.MAX_VALUE reads as 2^63, which Writer writes back as it).
  */
 export class Reader {
   readonly buf: Buffer
@@ -96,18 +97,19 @@ export class Reader {
     return v
   }
 
-  /** Unsigned LEB128 varint, at most 5 bytes (32 bits). */
+  /**
+   * Unsigned LEB128 varint, at most 5 bytes. As in Kafka's ByteUtils, a fifth byte with its top bit set
+   * is refused and the bits of a fifth byte beyond the 32 a Java int holds are dropped.
+   */
   readUVarint(): number {
     let result = 0
-    let shift = 0
     for (let i = 0; i < 5; i++) {
       if (this.pos >= this.end) throw new ProtocolDecodeError('truncated varint')
       const b = this.buf[this.pos++]!
-      result += (b & 0x7f) * 2 ** shift
+      result += (b & (i === 4 ? 0x0f : 0x7f)) * 2 ** (7 * i)
       if ((b & 0x80) === 0) return result
-      shift += 7
     }
-    throw new ProtocolDecodeError('varint longer than 5 bytes')
+    throw new ProtocolDecodeError('Varint is too long, the most significant bit in the 5th byte is set')
   }
 
   /** Zig-zag signed varint (32 bits), as used inside records. */
@@ -116,18 +118,26 @@ export class Reader {
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2
   }
 
-  /** Zig-zag signed varlong (64 bits, returned as number), as used for record timestamp deltas. */
+  /**
+   * Zig-zag signed varlong (64 bits), as used for record timestamp deltas, returned as the nearest number.
+   * The zig-zag value can exceed 2^53, so it is kept in two exact parts and the sign taken from its low
+   * bit before any rounding. As in Kafka, a tenth byte gives only bit 63 and must not have its top bit set.
+   */
   readVarlong(): number {
-    let result = 0
-    let shift = 0
+    let lo = 0 // bits 0-27
+    let hi = 0 // bits 28-63
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new ProtocolDecodeError('truncated varlong')
       const b = this.buf[this.pos++]!
-      result += (b & 0x7f) * 2 ** shift
-      if ((b & 0x80) === 0) return result % 2 === 0 ? result / 2 : -(result + 1) / 2
-      shift += 7
+      if (i < 4) lo |= (b & 0x7f) << (7 * i)
+      else hi += (b & (i === 9 ? 0x01 : 0x7f)) * 2 ** (7 * i - 28)
+      if ((b & 0x80) === 0) {
+        // |value| = floor(u / 2) + (u & 1); the one inexact addition rounds to nearest, as Number(bigint) does.
+        const magnitude = hi * 2 ** 27 + ((lo >>> 1) + (lo & 1))
+        return lo & 1 ? -magnitude : magnitude
+      }
     }
-    throw new ProtocolDecodeError('varlong longer than 10 bytes')
+    throw new ProtocolDecodeError('Varlong is too long, most significant bit in the 10th byte is set')
   }
 
   #utf8(length: number): string {

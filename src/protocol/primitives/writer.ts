@@ -1,6 +1,9 @@
 import { uuidToBytes } from './uuid.ts'
 
 const TWO_POW_32 = 4294967296
+const TWO_POW_52 = 2 ** 52
+const TWO_POW_63 = 2 ** 63
+const INT64_MAX = 2n ** 63n - 1n
 /** Byte fields at least this large are referenced, not copied (record data in Fetch responses). */
 const ZERO_COPY_MIN_BYTES = 512
 const DEFAULT_CHUNK_BYTES = 512
@@ -90,11 +93,20 @@ export class Writer {
     return this
   }
 
+  /**
+   * int64 from a number. 2^63 and above, which is what Long.MAX_VALUE reads as, are written as
+   * Long.MAX_VALUE, so the sentinel survives a read and a write.
+   */
   writeInt64(v: number): this {
     this.#ensure(8)
-    const hi = Math.floor(v / TWO_POW_32)
-    this.#buf.writeInt32BE(hi, this.#pos)
-    this.#buf.writeUInt32BE(v - hi * TWO_POW_32, this.#pos + 4)
+    if (v >= TWO_POW_63) {
+      this.#buf.writeUInt32BE(0x7fffffff, this.#pos)
+      this.#buf.writeUInt32BE(0xffffffff, this.#pos + 4)
+    } else {
+      const hi = Math.floor(v / TWO_POW_32)
+      this.#buf.writeInt32BE(hi, this.#pos)
+      this.#buf.writeUInt32BE(v - hi * TWO_POW_32, this.#pos + 4)
+    }
     this.#pos += 8
     return this
   }
@@ -127,14 +139,31 @@ export class Writer {
     return this.writeUVarint(v >= 0 ? v * 2 : -v * 2 - 1)
   }
 
+  /**
+   * Zig-zag varlong. Up to 2^52 in magnitude the zig-zag value is an exact number; beyond, where its low
+   * bit (the sign) would be lost to rounding, it is computed as a bigint. 2^63, what Long.MAX_VALUE reads
+   * as, is written as Long.MAX_VALUE.
+   */
   writeVarlong(v: number): this {
-    let u = v >= 0 ? v * 2 : -v * 2 - 1
     this.#ensure(10)
+    if (v > TWO_POW_52 || v < -TWO_POW_52) return this.#writeWideVarlong(v)
+    let u = v >= 0 ? v * 2 : -v * 2 - 1
     while (u >= 0x80) {
       this.#buf[this.#pos++] = (u % 128) | 0x80
       u = Math.floor(u / 128)
     }
     this.#buf[this.#pos++] = u
+    return this
+  }
+
+  #writeWideVarlong(v: number): this {
+    const b = v >= TWO_POW_63 ? INT64_MAX : BigInt(v)
+    let u = BigInt.asUintN(64, (b << 1n) ^ (b >> 63n))
+    while (u >= 0x80n) {
+      this.#buf[this.#pos++] = Number(u & 0x7fn) | 0x80
+      u >>= 7n
+    }
+    this.#buf[this.#pos++] = Number(u)
     return this
   }
 

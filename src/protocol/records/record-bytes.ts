@@ -15,7 +15,21 @@ export function writeInt64At(buf: Buffer, pos: number, v: number): number {
   return pos + 8
 }
 
+const TWO_POW_52 = 2 ** 52
+const TWO_POW_63 = 2 ** 63
+const INT64_MAX = 2n ** 63n - 1n
+
 const zigZag = (v: number): number => (v >= 0 ? v * 2 : -v * 2 - 1)
+
+/**
+ * Past 2^52 in magnitude the zig-zag value 2|v| (- 1) no longer fits a double and would lose its low bit,
+ * the sign, so it is computed as a bigint; 2^63 (what Long.MAX_VALUE reads as) is written as Long.MAX_VALUE.
+ */
+const isWide = (v: number): boolean => v > TWO_POW_52 || v < -TWO_POW_52
+function wideZigZag(v: number): bigint {
+  const b = v >= TWO_POW_63 ? INT64_MAX : BigInt(v)
+  return BigInt.asUintN(64, (b << 1n) ^ (b >> 63n))
+}
 
 export function sizeOfUnsignedVarint(u: number): number {
   let n = 1
@@ -27,9 +41,21 @@ export function sizeOfUnsignedVarint(u: number): number {
 }
 
 /** Size of a zig-zag varint or varlong (the encoding is the same; only the range differs). */
-export const sizeOfVarint = (v: number): number => sizeOfUnsignedVarint(zigZag(v))
+export function sizeOfVarint(v: number): number {
+  if (!isWide(v)) return sizeOfUnsignedVarint(zigZag(v))
+  let u = wideZigZag(v) >> 7n
+  let n = 1
+  for (; u > 0n; u >>= 7n) n++
+  return n
+}
 
 export function writeVarintAt(buf: Buffer, pos: number, v: number): number {
+  if (isWide(v)) {
+    let u = wideZigZag(v)
+    for (; u >= 0x80n; u >>= 7n) buf[pos++] = Number(u & 0x7fn) | 0x80
+    buf[pos++] = Number(u)
+    return pos
+  }
   let u = zigZag(v)
   while (u >= 0x80) {
     buf[pos++] = (u % 128) | 0x80
