@@ -99,4 +99,46 @@ describe('samsa CLI', () => {
     ])
     assert.deepEqual(fromOffset.stdout.trim().split('\n'), ['value-45', 'value-46', 'value-47', 'value-48', 'value-49'])
   })
+
+  it('produces every record to the partition given with -p, and refuses one the topic does not have', async () => {
+    assert.equal((await samsa(['topics', 'create', 'spread', '--partitions', '3', ...b])).code, 0)
+    const lines = Array.from({ length: 20 }, (_, i) => `key-${i}:value-${i}`).join('\n')
+    // Distinct keys would spread over all three partitions without -p.
+    const produced = await samsa(['produce', 'spread', '-p', '2', '--key-separator', ':', ...b], lines)
+    assert.equal(produced.code, 0, produced.stderr)
+    assert.match(produced.stderr, /Produced 20 record/)
+
+    const consume = (partition: number) =>
+      samsa(['consume', 'spread', '-p', String(partition), '--from-beginning', '--timeout-ms', '2000', '--json', ...b])
+    const two = await consume(2)
+    assert.equal(two.code, 0, two.stderr)
+    const records = two.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { partition: number; offset: number; key: string; value: string })
+    assert.deepEqual(
+      records.map((r) => [r.partition, r.offset, r.key, r.value]),
+      Array.from({ length: 20 }, (_, i) => [2, i, `key-${i}`, `value-${i}`]),
+    )
+    for (const partition of [0, 1]) {
+      const empty = await consume(partition)
+      assert.equal(empty.code, 0, empty.stderr)
+      assert.equal(empty.stdout, '')
+      assert.match(empty.stderr, /Processed a total of 0 messages/)
+    }
+
+    const outside = await samsa(['produce', 'spread', '-p', '3', '--value', 'lost', ...b])
+    assert.equal(outside.code, 1)
+    assert.match(outside.stderr, /UNKNOWN_TOPIC_OR_PARTITION \(spread-3\): the topic has 3 partitions/)
+    const negative = await samsa(['produce', 'spread', '-p', '-1', '--value', 'lost', ...b])
+    assert.equal(negative.code, 1)
+    assert.match(negative.stderr, /UNKNOWN_TOPIC_OR_PARTITION \(spread--1\): a partition is an integer from 0/)
+    // Neither wrote anything: the topic still holds the 20 records, all in partition 2.
+    const all = await samsa(['consume', 'spread', '--from-beginning', '--timeout-ms', '2000', '--json', ...b])
+    const partitions = all.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { partition: number }).partition)
+    assert.deepEqual(partitions, Array(20).fill(2))
+  })
 })
