@@ -18,8 +18,9 @@ import {
   batchTimestampType,
   TimestampType,
 } from '../../protocol/records/record-batch.ts'
+import { sizeOfVarint, writeVarintAt } from '../../protocol/records/record-bytes.ts'
 import type { OffsetMap } from './offset-map.ts'
-import { RecordCursor, sizeOfZigZag, writeZigZag } from './record-cursor.ts'
+import { RecordCursor } from './record-cursor.ts'
 
 /**
  * What compaction does to one batch (Kafka's LogCleaner.cleanInto + MemoryRecords.filterTo, with the
@@ -181,18 +182,18 @@ function rebuildBatch(buf: Buffer, pos: number, section: Buffer, kept: Retained,
   const bodies: number[] = []
   for (const r of records) {
     const body =
-      1 + sizeOfZigZag(r.timestamp - baseTimestamp) + sizeOfZigZag(r.offset - baseOffset) + (r.tailEnd - r.tailStart)
+      1 + sizeOfVarint(r.timestamp - baseTimestamp) + sizeOfVarint(r.offset - baseOffset) + (r.tailEnd - r.tailStart)
     bodies.push(body)
-    bytes += sizeOfZigZag(body) + body
+    bytes += sizeOfVarint(body) + body
     if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp
   }
   const out = Buffer.allocUnsafe(bytes)
   let p = 0
   for (const [i, r] of records.entries()) {
-    p = writeZigZag(out, p, bodies[i]!)
+    p = writeVarintAt(out, p, bodies[i]!)
     out[p++] = r.attributes
-    p = writeZigZag(out, p, r.timestamp - baseTimestamp)
-    p = writeZigZag(out, p, r.offset - baseOffset)
+    p = writeVarintAt(out, p, r.timestamp - baseTimestamp)
+    p = writeVarintAt(out, p, r.offset - baseOffset)
     p += section.copy(out, p, r.tailStart, r.tailEnd)
   }
   const codec = batchCompression(buf, pos) as CompressionType

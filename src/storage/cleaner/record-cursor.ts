@@ -86,25 +86,3 @@ export class RecordCursor {
 function corrupt(message: string): SamsaError {
   return new SamsaError(SamsaErrorCode.StorageCorrupt, `corrupt record: ${message}`)
 }
-
-/** Size of a zig-zag varint. */
-export function sizeOfZigZag(v: number): number {
-  let u = v >= 0 ? v * 2 : -v * 2 - 1
-  let n = 1
-  while (u >= 0x80) {
-    u = Math.floor(u / 128)
-    n++
-  }
-  return n
-}
-
-/** Writes a zig-zag varint at `pos`; returns the position after it. */
-export function writeZigZag(buf: Buffer, pos: number, v: number): number {
-  let u = v >= 0 ? v * 2 : -v * 2 - 1
-  while (u >= 0x80) {
-    buf[pos++] = (u % 128) | 0x80
-    u = Math.floor(u / 128)
-  }
-  buf[pos++] = u
-  return pos
-}
