@@ -1,14 +1,9 @@
 import { randomInt } from 'node:crypto'
 import type { Clock } from '../common/clock.ts'
+import type { FetchPartitionParams } from './fetch-context.ts'
 
 /** A partition as a fetch session remembers it (Kafka's CachedPartition). */
-export interface SessionPartition {
-  readonly topic: string
-  readonly topicId: string
-  readonly partition: number
-  fetchOffset: number
-  partitionMaxBytes: number
-  currentLeaderEpoch: number
+export interface SessionPartition extends FetchPartitionParams {
   /**
    * What the last response told the client, to send only changes in incremental responses; -1 until
    * the partition was first answered and after an error, so it is sent again once the error clears.

@@ -1,4 +1,6 @@
 /** Metadata records for the metadata tests, filled as the controller writes them, and images as plain data. */
+
+import { partitionRecord } from '../../src/metadata/controller/quorum-controller.ts'
 import type { MetadataImage } from '../../src/metadata/image/metadata-image.ts'
 
 import { defaultPartitionChangeRecord } from '../../src/metadata/records/generated/partition-change-record.ts'
@@ -25,24 +27,7 @@ export const topic = (name: string, topicId: string): MetadataRecord => ({
   data: { name, topicId },
 })
 
-export const partition = (topicId: string, partitionId: number, replicas: number[]): MetadataRecord => ({
-  type: 'PartitionRecord',
-  data: {
-    partitionId,
-    topicId,
-    replicas,
-    isr: [...replicas],
-    removingReplicas: [],
-    addingReplicas: [],
-    leader: replicas[0] ?? -1,
-    leaderRecoveryState: 0,
-    leaderEpoch: 0,
-    partitionEpoch: 0,
-    directories: [],
-    eligibleLeaderReplicas: null,
-    lastKnownElr: null,
-  },
-})
+export const partition = partitionRecord
 
 /** A PartitionChangeRecord; fields left out mean "unchanged" (leader -2, lists null), as in Kafka. */
 export const partitionChange = (

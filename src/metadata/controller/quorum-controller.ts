@@ -467,7 +467,8 @@ export class QuorumController {
   }
 }
 
-function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
+/** A new partition's record: every replica in sync, the first one leading. */
+export function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
   return {
     type: 'PartitionRecord',
     data: {
