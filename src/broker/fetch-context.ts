@@ -116,12 +116,7 @@ function full(
       requested.forEach((p, i) => {
         const d = data[i]!
         partitions.set(sessionKey(usesTopicIds, p.topic, p.topicId, p.partition), {
-          topic: p.topic,
-          topicId: p.topicId,
-          partition: p.partition,
-          fetchOffset: p.fetchOffset,
-          partitionMaxBytes: p.partitionMaxBytes,
-          currentLeaderEpoch: p.currentLeaderEpoch,
+          ...p,
           lastHighWatermark: d.errorCode === ErrorCode.NONE ? d.highWatermark : -1,
           lastLogStartOffset: d.logStartOffset,
         })
