@@ -8,12 +8,10 @@
  * the failing case and its path to replay it.
  */
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import { connect } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
-import type * as KafkaJs from 'kafkajs'
 import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
 import { encodeApiVersionsRequest } from '../../src/protocol/generated/api-versions.ts'
 import { encodeCreateTopicsRequest } from '../../src/protocol/generated/create-topics.ts'
@@ -25,6 +23,7 @@ import { ZERO_UUID } from '../../src/protocol/primitives/uuid.ts'
 import { CompressionType } from '../../src/protocol/records/compression/index.ts'
 import { encodeRecordBatch } from '../../src/protocol/records/records.ts'
 import { BrokerProcess } from '../helpers/broker-process.ts'
+import { loadKafkajs } from '../helpers/interop.ts'
 import { produceRequest, readPartition, requestFrame, WireClient } from '../helpers/kafka-wire.ts'
 
 const SEED = Number(process.env['SAMSA_FUZZ_SEED'] ?? 20261122)
@@ -279,15 +278,6 @@ async function answersApiVersions(port: number, signal: AbortSignal): Promise<bo
   } finally {
     signal.removeEventListener('abort', abort)
     c.close()
-  }
-}
-
-const require = createRequire(import.meta.url)
-function loadKafkajs(): typeof KafkaJs | null {
-  try {
-    return require('kafkajs') as typeof KafkaJs
-  } catch {
-    return null
   }
 }
 

@@ -12,7 +12,9 @@
  */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { after, before, describe, it } from 'node:test'
+import type * as KafkaJs from 'kafkajs'
 import { CompressionType } from '../../src/protocol/records/compression/index.ts'
 import { BrokerProcess } from './broker-process.ts'
 import { readPartition, type StoredRecord } from './kafka-wire.ts'
@@ -296,6 +298,17 @@ export function defineInteropSuite(clientName: string, client: InteropClient, op
 }
 
 /** The system Python, where the Debian Kafka modules live (a `python3` on PATH may be another one). */
+const require = createRequire(import.meta.url)
+
+/** kafkajs, or null where it is not installed (its tests then report themselves skipped). */
+export function loadKafkajs(): typeof KafkaJs | null {
+  try {
+    return require('kafkajs') as typeof KafkaJs
+  } catch {
+    return null
+  }
+}
+
 export const PYTHON = '/usr/bin/python3'
 
 /** null when `/usr/bin/python3` can import every module, else a reason naming what is missing. */

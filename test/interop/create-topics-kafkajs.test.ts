@@ -4,20 +4,10 @@
  * for that topic and nothing is created; an assignment of this node is created as given.
  */
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
 import { after, before, describe, it } from 'node:test'
 import type * as KafkaJs from 'kafkajs'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
-
-const require = createRequire(import.meta.url)
-
-function loadKafkajs(): typeof KafkaJs | null {
-  try {
-    return require('kafkajs') as typeof KafkaJs
-  } catch {
-    return null
-  }
-}
+import { loadKafkajs } from '../helpers/interop.ts'
 
 const kafkajs = loadKafkajs()
 

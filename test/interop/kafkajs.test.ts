@@ -4,20 +4,9 @@
  * reads them back, across a graceful broker restart. kafkajs has gzip built in; snappy, lz4 and zstd are
  * registered through its CompressionCodecs table, as kafkajs users do, backed by our own codecs.
  */
-import { createRequire } from 'node:module'
 import type * as KafkaJs from 'kafkajs'
 import { CompressionType, compress, decompress } from '../../src/protocol/records/compression/index.ts'
-import { type Codec, defineInteropSuite, type InRecord, type InteropClient } from '../helpers/interop.ts'
-
-const require = createRequire(import.meta.url)
-
-function loadKafkajs(): typeof KafkaJs | null {
-  try {
-    return require('kafkajs') as typeof KafkaJs
-  } catch {
-    return null
-  }
-}
+import { type Codec, defineInteropSuite, type InRecord, type InteropClient, loadKafkajs } from '../helpers/interop.ts'
 
 const kafkajs = loadKafkajs()
 

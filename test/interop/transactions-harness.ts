@@ -8,22 +8,11 @@
  * offset order; reading up to END (written last, outside any transaction) proves nothing was held back.
  */
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
 import type * as KafkaJs from 'kafkajs'
 import { ApiKey } from '../../src/protocol/generated/api-message-types.ts'
 import { decodeOffsetFetchResponse, encodeOffsetFetchRequest } from '../../src/protocol/generated/offset-fetch.ts'
-import { PYTHON, pythonMissing, run } from '../helpers/interop.ts'
+import { loadKafkajs, PYTHON, pythonMissing, run } from '../helpers/interop.ts'
 import { readPartition, WireClient } from '../helpers/kafka-wire.ts'
-
-const require = createRequire(import.meta.url)
-
-export function loadKafkajs(): typeof KafkaJs | null {
-  try {
-    return require('kafkajs') as typeof KafkaJs
-  } catch {
-    return null
-  }
-}
 
 export const kafkajs = loadKafkajs()
 export const kafkajsMissing = kafkajs === null ? 'kafkajs not installed' : null
