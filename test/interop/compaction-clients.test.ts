@@ -12,13 +12,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import type * as KafkaJs from 'kafkajs'
 import { createLogger } from '../../src/common/log.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
 import { commandMissing, pythonMissing, run, runPython } from '../helpers/interop.ts'
 import { readPartition, type StoredRecord } from '../helpers/kafka-wire.ts'
+import { LogWatch } from '../helpers/log-watch.ts'
 
 const require = createRequire(import.meta.url)
 const kafkajs = require('kafkajs') as typeof KafkaJs
@@ -31,40 +31,6 @@ interface Written {
   offset: number
   key: string
   value: string | null
-}
-
-/** Log lines of an embedded broker, with a way to wait for one (no timers). */
-class LogWatch {
-  readonly lines: Record<string, unknown>[] = []
-  readonly #waiters: {
-    match: (l: Record<string, unknown>) => boolean
-    resolve: (l: Record<string, unknown>) => void
-  }[] = []
-  readonly sink = new Writable({
-    write: (chunk: Buffer, _enc, cb) => {
-      for (const text of chunk.toString().split('\n')) {
-        if (text === '') continue
-        const line = JSON.parse(text) as Record<string, unknown>
-        this.lines.push(line)
-        for (const w of this.#waiters.splice(0)) {
-          if (w.match(line)) w.resolve(line)
-          else this.#waiters.push(w)
-        }
-      }
-      cb()
-    },
-  })
-
-  /** The first line so far that matches, else the next one. */
-  until(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const seen = this.lines.find(match)
-    return seen === undefined ? this.next(match) : Promise.resolve(seen)
-  }
-
-  /** The next line (from now on) that matches. */
-  next(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    return new Promise((resolve) => this.#waiters.push({ match, resolve }))
-  }
 }
 
 const cleanedRound = (topic: string) => (l: Record<string, unknown>) =>

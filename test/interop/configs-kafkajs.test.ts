@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import type * as KafkaJs from 'kafkajs'
 import { createLogger } from '../../src/common/log.ts'
 import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
+import { LogWatch } from '../helpers/log-watch.ts'
 
 const require = createRequire(import.meta.url)
 const kafkajs = require('kafkajs') as typeof KafkaJs
@@ -23,28 +23,14 @@ const { ConfigResourceTypes, ConfigSource } = kafkajs as unknown as {
 
 describe('configs through kafkajs', () => {
   let broker: EmbeddedBroker
-  const lines: Record<string, unknown>[] = []
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = []
-  const logged = (match: (l: Record<string, unknown>) => boolean): Promise<void> =>
-    new Promise((resolve) => waiters.push({ match, resolve }))
+  const logs = new LogWatch()
   let kafka: KafkaJs.Kafka
   let admin: KafkaJs.Admin
 
   before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        for (const text of chunk.toString().split('\n')) {
-          if (text === '') continue
-          const line = JSON.parse(text) as Record<string, unknown>
-          lines.push(line)
-          for (const w of waiters.splice(0)) (w.match(line) ? w.resolve : () => waiters.push(w))()
-        }
-        cb()
-      },
-    })
     broker = await startBroker({
       config: { 'log.retention.check.interval.ms': '100', 'log.initial.task.delay.ms': '0' },
-      logger: createLogger({ level: 'info', destination: sink }),
+      logger: createLogger({ level: 'info', destination: logs.sink }),
     })
     kafka = new kafkajs.Kafka({ brokers: [broker.bootstrap], logLevel: kafkajs.logLevel.NOTHING, clientId: 'configs' })
     admin = kafka.admin()
@@ -147,7 +133,7 @@ describe('configs through kafkajs', () => {
     }
     await producer.disconnect()
     assert.equal((await admin.fetchTopicOffsets('aging'))[0]?.low, '0')
-    const deleted = logged((l) => l['msg'] === 'deleting log segments' && l['topic'] === 'aging')
+    const deleted = logs.next((l) => l['msg'] === 'deleting log segments' && l['topic'] === 'aging')
     await admin.alterConfigs({
       validateOnly: false,
       resources: [

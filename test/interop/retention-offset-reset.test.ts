@@ -6,7 +6,6 @@
  * first remaining record (as does a new group), and with latest it reads only records written afterwards.
  */
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
 import { createLogger } from '../../src/common/log.ts'
 import { ErrorCode } from '../../src/protocol/error-codes.ts'
@@ -15,6 +14,7 @@ import { type EmbeddedBroker, startBroker } from '../../src/server/embed.ts'
 import { incrementalAlterConfigs, Op, TOPIC } from '../broker/handlers/config-wire.ts'
 import { pythonMissing, runPython } from '../helpers/interop.ts'
 import { WireClient } from '../helpers/kafka-wire.ts'
+import { LogWatch } from '../helpers/log-watch.ts'
 
 const TOPIC_NAME = 'retained'
 const BATCHES = 40
@@ -88,26 +88,12 @@ describe('auto.offset.reset after retention deleted segments (confluent-kafka-py
   let broker: EmbeddedBroker
   let c: WireClient
   let logStart = -1
-  const lines: Record<string, unknown>[] = []
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = []
-  const logged = (match: (l: Record<string, unknown>) => boolean): Promise<void> =>
-    lines.some(match) ? Promise.resolve() : new Promise((resolve) => waiters.push({ match, resolve }))
+  const logs = new LogWatch()
 
   before(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        for (const text of chunk.toString().split('\n')) {
-          if (text === '') continue
-          const line = JSON.parse(text) as Record<string, unknown>
-          lines.push(line)
-          for (const w of waiters.splice(0)) (w.match(line) ? w.resolve : () => waiters.push(w))()
-        }
-        cb()
-      },
-    })
     broker = await startBroker({
       config: { 'log.retention.check.interval.ms': '100', 'log.initial.task.delay.ms': '0' },
-      logger: createLogger({ level: 'info', destination: sink }),
+      logger: createLogger({ level: 'info', destination: logs.sink }),
     })
     c = await WireClient.connect(broker.port)
     const created = await c.createTopic(TOPIC_NAME, 1, { configs: { 'segment.bytes': '1024' } })
@@ -143,7 +129,7 @@ describe('auto.offset.reset after retention deleted segments (confluent-kafka-py
   it('retention.bytes set live: the retention pass deletes the oldest segments and advances the log start offset', {
     timeout: 60_000,
   }, async () => {
-    const deleted = logged(
+    const deleted = logs.until(
       (l) =>
         l['msg'] === 'deleting log segments' && l['topic'] === TOPIC_NAME && l['reason'] === 'retention size breach',
     )
