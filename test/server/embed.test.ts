@@ -3,11 +3,11 @@
  * client at it, and close it. Uses the built package (npm test builds first).
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
 import { startBroker } from 'samsa'
+import { run } from '../helpers/interop.ts'
 
 describe('startBroker (embedding)', () => {
   it('serves an unchanged kafkajs client on a free port and removes its temporary data on close', async () => {
@@ -83,17 +83,8 @@ describe('startBroker (embedding)', () => {
       await broker.close()
       console.log(JSON.stringify({ error: res.errorCode, codecs: stored.records.map((r) => r.compression) }))
     `
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let stdout = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
-    clearTimeout(killer)
+    // run() rejects unless the child exits 0 by itself; it is killed after 60 s otherwise.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], '', 60_000)
     assert.deepEqual(JSON.parse(stdout), { error: 0, codecs: [4] }, 'the uncompressed batch was stored as zstd')
-    assert.equal(code, 0, 'exited by itself (killed after 60 s otherwise)')
   })
 })

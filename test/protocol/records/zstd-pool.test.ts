@@ -5,7 +5,6 @@
  * does not keep a process alive.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, describe, it } from 'node:test'
 import { SamsaError, SamsaErrorCode } from '../../../src/common/errors.ts'
 import {
@@ -16,6 +15,7 @@ import {
   decompressAsync,
 } from '../../../src/protocol/records/compression/index.ts'
 import { ZstdPool } from '../../../src/protocol/records/compression/zstd-pool.ts'
+import { run } from '../../helpers/interop.ts'
 
 const pools: ZstdPool[] = []
 after(async () => {
@@ -121,17 +121,8 @@ describe('zstd worker pool', () => {
       const out = await decompressAsync(4, packed)
       console.log('done', out.length)
     `
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let stdout = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
-    clearTimeout(killer)
+    // run() rejects unless the child exits 0 by itself; it is killed after 60 s otherwise.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], '', 60_000)
     assert.equal(stdout.trim(), 'done 100000')
-    assert.equal(code, 0, 'exited by itself (killed after 60 s otherwise)')
   })
 })
